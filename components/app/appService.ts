@@ -1,0 +1,99 @@
+/**
+ * An application service: rolling start-first updates with automatic rollback,
+ * its published ports, and the database endpoints and credential files it asked for.
+ */
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import type { ServiceConfig } from "../config";
+import { labelList, ownerLabels, serviceName } from "../names";
+import type { DbEndpoints } from "../postgres/cluster";
+import { resourceLimits, secretMount, type SecretFile } from "../swarm";
+import { APP_PASSWORD_FILE, APP_PGPASS_FILE, databaseEnv } from "./dbEnv";
+
+export interface AppServiceArgs {
+  stack: string;
+  name: string;
+  service: ServiceConfig;
+  image: pulumi.Input<string>;
+  appNetworkId: pulumi.Input<string>;
+  dbNetworkId: pulumi.Input<string>;
+  endpoints: DbEndpoints;
+  appPassword: SecretFile;
+  appPgpass: SecretFile;
+}
+
+/** VIP mode is needed only for ingress-published ports; dnsrr avoids IPVS dropping idle DB sessions. */
+export function endpointModeFor(service: ServiceConfig): "vip" | "dnsrr" {
+  return service.publish.some((published) => published.mode === "ingress") ? "vip" : "dnsrr";
+}
+
+export class AppService extends pulumi.ComponentResource {
+  readonly service: docker.Service;
+  readonly serviceName: string;
+
+  constructor(resourceName: string, args: AppServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("pgswarm:app:Service", resourceName, {}, opts);
+    const { stack, service } = args;
+    this.serviceName = serviceName(stack, args.name);
+    const usesDb = service.database !== "none";
+    const secretFiles = usesDb
+      ? [
+          { ...args.appPassword, fileName: APP_PASSWORD_FILE.split("/").pop()! },
+          { ...args.appPgpass, fileName: APP_PGPASS_FILE.split("/").pop()! },
+        ]
+      : [];
+
+    this.service = new docker.Service(
+      resourceName,
+      {
+        name: this.serviceName,
+        labels: labelList({ ...ownerLabels(stack, "app"), "pgswarm.app": args.name }),
+        mode: { replicated: { replicas: service.replicas } },
+        endpointSpec: {
+          mode: endpointModeFor(service),
+          ports: service.publish.map((published) => ({
+            publishedPort: published.port,
+            targetPort: published.target,
+            protocol: published.protocol,
+            publishMode: published.mode,
+          })),
+        },
+        updateConfig: {
+          parallelism: service.update.parallelism,
+          delay: service.update.delay,
+          order: "start-first",
+          failureAction: "rollback",
+          monitor: "15s",
+        },
+        rollbackConfig: { parallelism: service.update.parallelism, order: "start-first" },
+        taskSpec: {
+          containerSpec: {
+            image: args.image,
+            commands: service.command,
+            args: service.args,
+            env: { ...service.env, ...databaseEnv(service.database, service.dbEnv, args.endpoints, service.dbChooser) },
+            secrets: secretFiles.map((file) => secretMount(file, service.uid)),
+            healthcheck: service.healthcheck
+              ? {
+                  tests: ["CMD", ...service.healthcheck.command],
+                  interval: service.healthcheck.interval,
+                  timeout: service.healthcheck.timeout,
+                  retries: service.healthcheck.retries,
+                  startPeriod: service.healthcheck.startPeriod,
+                }
+              : undefined,
+          },
+          placement: { constraints: service.placement, prefs: ["spread=node.id"] },
+          resources: resourceLimits(service.resources),
+          restartPolicy: { condition: "any", delay: "5s" },
+          networksAdvanceds: [
+            { id: args.appNetworkId, aliases: [args.name] },
+            ...(usesDb ? [{ id: args.dbNetworkId }] : []),
+          ],
+        },
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ serviceName: this.serviceName });
+  }
+}

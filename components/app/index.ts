@@ -1,0 +1,2 @@
+export * from "./dbEnv";
+export * from "./appService";

@@ -1,0 +1,184 @@
+/**
+ * Rules that span several keys of a stack. Each returns problems with the key
+ * path to fix, so one run of check-config tells the user everything at once.
+ */
+import type { StackConfig } from "./schema";
+
+export interface Problem {
+  path: string;
+  message: string;
+}
+
+/** PostgreSQL settings pgswarm derives itself; overriding them would break replication or access control. */
+export const MANAGED_SETTINGS = [
+  "listen_addresses",
+  "port",
+  "data_directory",
+  "config_file",
+  "hba_file",
+  "ident_file",
+  "wal_level",
+  "wal_log_hints",
+  "hot_standby",
+  "archive_mode",
+  "archive_command",
+  "restore_command",
+  "primary_conninfo",
+  "synchronous_standby_names",
+  "shared_preload_libraries",
+  "password_encryption",
+];
+
+/** Names an application service may not take: they are the database's own. */
+const RESERVED_SERVICE_NAMES = /^(pgnode[1-9]|pgwitness|db|db-rw|db-ro|router)$/;
+
+/** Environment names pgswarm hands to applications; a service must not set them itself. */
+const DB_ENV_NAMES = /^(PG(HOST|PORT|DATABASE|USER|PASSFILE|PASSWORD(_FILE)?)(_RO|_SLAVE)?|PGPORT_SLAVE|DATABASE_(URL|READ_URL|PASSWORD_FILE)|PGSWARM_.*)$/;
+
+/** Secrets never travel in an environment value: they show in `docker inspect`. */
+const SECRET_LIKE_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY)(?!.*_FILE$)/i;
+
+export function slotsOf(config: StackConfig): string[] {
+  return Array.from({ length: config.database.nodes }, (_, index) => `pgnode${index + 1}`);
+}
+
+function topologyRules(config: StackConfig): Problem[] {
+  const { topology, database } = config;
+  const problems: Problem[] = [];
+  if (topology === "standalone" && database.nodes !== 1) {
+    problems.push({
+      path: "database.nodes",
+      message: `standalone runs exactly 1 DB node (got ${database.nodes}); choose topology replicated or read-split for standbys`,
+    });
+  }
+  if (topology !== "standalone" && database.nodes < 2) {
+    problems.push({
+      path: "database.nodes",
+      message: `${topology} needs at least 2 DB nodes, a primary and ${topology === "read-split" ? "a replica to read from" : "a standby"} (got ${database.nodes}; 3 recommended)`,
+    });
+  }
+  if (topology !== "standalone" && database.nodes === 2 && !database.witness) {
+    problems.push({
+      path: "database.witness",
+      message: "2 DB nodes need a witness on a third Swarm node, or one side could promote itself during a network split; name that node here, or use 3 DB nodes",
+    });
+  }
+  if (topology === "standalone" && database.witness) {
+    problems.push({ path: "database.witness", message: "a witness only makes sense with replicated or read-split" });
+  }
+  return problems;
+}
+
+function placementRules(config: StackConfig): Problem[] {
+  const { database, nodes } = config;
+  const slots = slotsOf(config);
+  const problems: Problem[] = [];
+  const slotOnNode = new Map<string, string>();
+
+  for (const slot of slots) {
+    const node = database.placement[slot];
+    const path = `database.placement.${slot}`;
+    if (!node) {
+      problems.push({ path, message: `${slot} needs a Swarm node (one of: ${Object.keys(nodes).join(", ") || "none declared under nodes"})` });
+      continue;
+    }
+    if (!nodes[node]) {
+      problems.push({ path, message: `node "${node}" is not declared under nodes` });
+      continue;
+    }
+    const taken = slotOnNode.get(node);
+    if (taken) {
+      problems.push({
+        path,
+        message: `node "${node}" already carries ${taken}; two DB slots on one node share its disk and fail together, so give each slot its own node`,
+      });
+      continue;
+    }
+    slotOnNode.set(node, slot);
+    if (!nodes[node].backups) {
+      problems.push({
+        path: `nodes.${node}.backups`,
+        message: `"${node}" carries ${slot}, so it must be a node with backups configured (backups: true); the database may become primary on any DB node`,
+      });
+    }
+  }
+  for (const slot of Object.keys(database.placement)) {
+    if (!slots.includes(slot)) {
+      problems.push({
+        path: `database.placement.${slot}`,
+        message: `database.nodes is ${database.nodes}, so the slots are ${slots.join(", ")}`,
+      });
+    }
+  }
+  if (!slots.includes(database.initialPrimary)) {
+    problems.push({ path: "database.initialPrimary", message: `expected one of ${slots.join(", ")}` });
+  }
+  if (database.witness) {
+    if (!nodes[database.witness]) {
+      problems.push({ path: "database.witness", message: `node "${database.witness}" is not declared under nodes` });
+    } else if (slotOnNode.has(database.witness)) {
+      problems.push({
+        path: "database.witness",
+        message: `node "${database.witness}" already carries ${slotOnNode.get(database.witness)}; the witness needs a node of its own`,
+      });
+    }
+  }
+  return problems;
+}
+
+function settingRules(config: StackConfig): Problem[] {
+  return Object.keys(config.database.settings)
+    .filter((name) => MANAGED_SETTINGS.includes(name))
+    .map((name) => ({
+      path: `database.settings.${name}`,
+      message: "pgswarm manages this setting itself (replication, archiving and access depend on it); remove it",
+    }));
+}
+
+function serviceRules(config: StackConfig): Problem[] {
+  const problems: Problem[] = [];
+  const publishedBy = new Map<string, string>();
+  for (const [name, service] of Object.entries(config.services)) {
+    const at = `services.${name}`;
+    if (RESERVED_SERVICE_NAMES.test(name)) {
+      problems.push({ path: at, message: `"${name}" is the name of a database service or endpoint; choose another` });
+    }
+    if ((service.database === "ro" || service.database === "split") && config.topology !== "read-split") {
+      problems.push({
+        path: `${at}.database`,
+        message: `"${service.database}" needs a read endpoint (db-ro), which only topology read-split has; with ${config.topology} use "rw" or "none"`,
+      });
+    }
+    if (service.dbChooser && service.database !== "split") {
+      problems.push({ path: `${at}.dbChooser`, message: 'dbChooser overrides the read/write split, so it needs database: "split"' });
+    }
+    for (const key of Object.keys(service.env)) {
+      if (DB_ENV_NAMES.test(key)) {
+        problems.push({ path: `${at}.env.${key}`, message: "pgswarm sets this variable from the database settings; remove it" });
+      } else if (SECRET_LIKE_ENV.test(key)) {
+        problems.push({
+          path: `${at}.env.${key}`,
+          message: "secrets must not be environment values (docker inspect shows them); pass a Docker secret file and a *_FILE variable",
+        });
+      }
+    }
+    service.publish.forEach((published, index) => {
+      const key = `${published.port}/${published.protocol}`;
+      const owner = publishedBy.get(key);
+      if (owner) {
+        problems.push({
+          path: `${at}.publish[${index}].port`,
+          message: `port ${key} is already published by ${owner}; each published port can be used once`,
+        });
+      } else {
+        publishedBy.set(key, `services.${name}.publish`);
+      }
+    });
+  }
+  return problems;
+}
+
+/** Every cross-key problem in a stack that already matches the schema. */
+export function crossKeyProblems(config: StackConfig): Problem[] {
+  return [...topologyRules(config), ...placementRules(config), ...settingRules(config), ...serviceRules(config)];
+}

@@ -1,0 +1,6 @@
+export * from "./postgresqlConf";
+export * from "./pgHba";
+export * from "./repmgrConf";
+export * from "./haproxyCfg";
+export * from "./pgbackrestConf";
+export { confValue } from "./confFormat";

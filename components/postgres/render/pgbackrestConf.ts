@@ -1,0 +1,24 @@
+/** pgbackrest.conf: WAL archive and base backups into the node's own volume, pruned by retention (OpenSlides never prunes). */
+import { DATA_DIR } from "../../names";
+import { PGDATA } from "./repmgrConf";
+
+export const STANZA = "pgswarm";
+export const BACKUP_REPO = `${DATA_DIR}/pgbackrest`;
+
+export function renderPgbackrestConf(retentionFull = 2): string {
+  return `# Rendered by pgswarm.
+[global]
+repo1-path=${BACKUP_REPO}
+repo1-retention-full=${retentionFull}
+start-fast=y
+archive-async=n
+compress-type=zst
+log-level-console=warn
+log-level-stderr=warn
+log-level-file=off
+
+[${STANZA}]
+pg1-path=${PGDATA}
+pg1-socket-path=/var/run/postgresql
+`;
+}

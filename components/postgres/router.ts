@@ -1,0 +1,69 @@
+/**
+ * A router: HAProxy in front of the DB members, deciding roles from the
+ * members themselves. Stateless, so it runs several replicas spread over nodes
+ * and updates start-first.
+ */
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../config";
+import { labelList, ownerLabels, serviceName } from "../names";
+import { configFile, configMount, secretMount, type Credentials } from "../swarm";
+import { renderHaproxyCfg, type RouterMode } from "./render";
+
+/** The haproxy user's uid in our router image (fixed in images/router/Dockerfile). */
+export const HAPROXY_UID = 998;
+
+export interface RouterArgs {
+  stack: string;
+  mode: RouterMode;
+  config: StackConfig;
+  image: pulumi.Input<string>;
+  dbNetworkId: pulumi.Input<string>;
+  aliases: string[];
+  dataMembers: string[];
+  credentials: Credentials;
+}
+
+export class Router extends pulumi.ComponentResource {
+  readonly service: docker.Service;
+  readonly serviceName: string;
+
+  constructor(name: string, args: RouterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("pgswarm:postgres:Router", name, {}, opts);
+    const { stack, mode, config } = args;
+    const endpoint = args.aliases[0];
+    this.serviceName = serviceName(stack, endpoint);
+    const haproxyCfg = configFile(`${name}-haproxy-cfg`, stack, "haproxy.cfg", renderHaproxyCfg(mode, config, args.dataMembers), this);
+
+    this.service = new docker.Service(
+      name,
+      {
+        name: this.serviceName,
+        labels: labelList({ ...ownerLabels(stack, "router"), "pgswarm.router": mode }),
+        mode: { replicated: { replicas: config.database.router.replicas } },
+        endpointSpec: { mode: "dnsrr" },
+        updateConfig: { parallelism: 1, order: "start-first", failureAction: "rollback", monitor: "15s" },
+        taskSpec: {
+          containerSpec: {
+            image: args.image,
+            env: { PGSWARM_ROUTER_MODE: mode, PGSWARM_DB_PEERS: args.dataMembers.join(",") },
+            configs: [configMount(haproxyCfg, HAPROXY_UID)],
+            secrets: [secretMount(args.credentials.passwords.monitor, HAPROXY_UID)],
+            healthcheck: {
+              tests: ["CMD", "/usr/local/bin/pgswarm-router-health"],
+              interval: "5s",
+              timeout: "2s",
+              retries: 3,
+              startPeriod: "10s",
+            },
+          },
+          placement: { prefs: ["spread=node.id"] },
+          restartPolicy: { condition: "any", delay: "2s" },
+          networksAdvanceds: [{ id: args.dbNetworkId, aliases: args.aliases }],
+        },
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ serviceName: this.serviceName });
+  }
+}

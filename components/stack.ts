@@ -1,0 +1,83 @@
+/**
+ * A whole pgswarm stack: node labels, networks, credentials, the database
+ * cluster for the chosen topology and the application services.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { AppService } from "./app";
+import type { StackConfig } from "./config";
+import { DEMO_APP_IMAGE, LocalImages } from "./images";
+import { ownedNodeLabels, PostgresCluster, type DbEndpoints } from "./postgres";
+import { Credentials, Networks, NodeLabels } from "./swarm";
+
+export interface StackArgs {
+  stack: string;
+  config: StackConfig;
+  /** DOCKER_HOST-style address of a manager, for the node-label provider. */
+  dockerHost: string;
+  projectDir: string;
+}
+
+export class Stack extends pulumi.ComponentResource {
+  readonly endpoints: DbEndpoints;
+  readonly serviceNames: string[];
+
+  constructor(name: string, args: StackArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("pgswarm:index:Stack", name, {}, opts);
+    const { stack, config } = args;
+
+    const nodeLabels = Object.entries(ownedNodeLabels(stack, config)).map(
+      ([node, labels]) => new NodeLabels(`${name}-node-${node}`, { dockerHost: args.dockerHost, node, labels }, { parent: this }),
+    );
+    const networks = new Networks(`${name}-net`, { stack, config: config.networks }, { parent: this });
+    const credentials = new Credentials(`${name}-cred`, { stack, appUser: config.database.user }, { parent: this });
+
+    const built = config.buildImages
+      ? new LocalImages(
+          `${name}-image`,
+          {
+            projectDir: args.projectDir,
+            tags: { postgres: config.database.image, router: config.database.router.image, "demo-app": DEMO_APP_IMAGE },
+          },
+          { parent: this },
+        ).byTag
+      : {};
+    const image = (tag: string): pulumi.Input<string> => built[tag] ?? tag;
+
+    const cluster = new PostgresCluster(
+      `${name}-pg`,
+      {
+        stack,
+        config,
+        images: { postgres: image(config.database.image), router: image(config.database.router.image) },
+        dbNetworkId: networks.db.id,
+        dbSubnet: networks.dbSubnet,
+        credentials,
+      },
+      // Pinned services would sit pending until their node labels exist.
+      { parent: this, dependsOn: nodeLabels },
+    );
+
+    const apps = Object.entries(config.services).map(
+      ([serviceName, service]) =>
+        new AppService(
+          `${name}-app-${serviceName}`,
+          {
+            stack,
+            name: serviceName,
+            service,
+            image: image(service.image),
+            appNetworkId: networks.app.id,
+            dbNetworkId: networks.db.id,
+            endpoints: cluster.endpoints,
+            appPassword: credentials.passwords.app,
+            appPgpass: credentials.appPgpass,
+          },
+          { parent: this, dependsOn: [...nodeLabels, cluster] },
+        ),
+    );
+
+    this.endpoints = cluster.endpoints;
+    this.serviceNames = [...cluster.nodes, ...cluster.routers, ...apps].map((component) => component.serviceName);
+    this.registerOutputs({ endpoints: this.endpoints, serviceNames: this.serviceNames });
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * pgswarm: load and validate the stack config, then build the Stack. A bad
+ * config stops here, before any resource is registered, with every problem listed.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, loadFromEngine } from "./components/config";
+import { Stack } from "./components/stack";
+import { DEFAULT_DOCKER_HOST } from "./components/swarm";
+
+const stackName = pulumi.getStack();
+
+function loadConfig() {
+  try {
+    return loadFromEngine(pulumi.runtime.allConfig(), stackName);
+  } catch (error) {
+    // RunError ends the program with the message alone: a user's mistake gets no stack trace.
+    if (error instanceof ConfigError) throw new pulumi.RunError(error.message);
+    throw error;
+  }
+}
+
+const config = loadConfig();
+const stack = new Stack(stackName, {
+  stack: stackName,
+  config,
+  dockerHost: new pulumi.Config("docker").get("host") ?? process.env.DOCKER_HOST ?? DEFAULT_DOCKER_HOST,
+  projectDir: __dirname,
+});
+
+export const topology = config.topology;
+export const endpoints = stack.endpoints;
+export const services = stack.serviceNames;
