@@ -1,0 +1,19 @@
+/** Unit tests run under Pulumi mocks; e2e tests need the testbed (npm run testbed:up). */
+const tsJest = ["ts-jest", { diagnostics: false }];
+module.exports = {
+  projects: [
+    {
+      displayName: "unit",
+      testEnvironment: "node",
+      roots: ["<rootDir>/tests/unit"],
+      transform: { "^.+\\.ts$": tsJest },
+    },
+    {
+      displayName: "e2e",
+      testEnvironment: "node",
+      roots: ["<rootDir>/tests/e2e"],
+      transform: { "^.+\\.ts$": tsJest },
+      testTimeout: 600000,
+    },
+  ],
+};

@@ -1,0 +1,178 @@
+/** The real program under Pulumi mocks, for each example stack file as it is on disk. */
+import type { RunResult } from "../../tools/lib/mockRun";
+import { stableSuffix } from "../../tools/lib/recorder";
+import { CONFIG, NETWORK, NODE_LABELS, ofType, runStack, SECRET, SERVICE, serviceNamed, stackFileConfig } from "../helpers/stacks";
+
+jest.setTimeout(60_000);
+const runs: Record<string, RunResult> = {};
+beforeAll(async () => {
+  for (const stack of ["dev", "staging", "prod"]) runs[stack] = await runStack(stack);
+});
+
+const services = (stack: string) => ofType(runs[stack], SERVICE).map((service) => service.inputs.name).sort();
+const dbServices = (stack: string) =>
+  ofType(runs[stack], SERVICE).filter((service) => /_pgnode\d$/.test(service.inputs.name));
+
+describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
+  it("registers without errors", () => expect(runs[stack].errors).toEqual([]));
+
+  it("pins each DB service to its own labelled node, one replica, dnsrr, stop-first, pg_isready", () => {
+    const constraints = new Set<string>();
+    for (const service of dbServices(stack)) {
+      expect(service.inputs.mode).toEqual({ replicated: { replicas: 1 } });
+      expect(service.inputs.endpointSpec.mode).toBe("dnsrr");
+      expect(service.inputs.updateConfig.order).toBe("stop-first");
+      expect(service.inputs.taskSpec.containerSpec.healthcheck.tests).toEqual(expect.arrayContaining(["CMD", "pg_isready"]));
+      const [constraint] = service.inputs.taskSpec.placement.constraints;
+      expect(constraint).toMatch(new RegExp(`^node\\.labels\\.pgswarm\\.${stack}\\.pgnode == \\d$`));
+      constraints.add(constraint);
+    }
+    expect(constraints.size).toBe(dbServices(stack).length);
+  });
+
+  it("puts each pinning label on the node the stack file names", () => {
+    const placement = stackFileConfig(stack)["pgswarm:database"].placement as Record<string, string>;
+    const labels = ofType(runs[stack], NODE_LABELS);
+    for (const [slot, node] of Object.entries(placement)) {
+      const onNode = labels.find((resource) => resource.inputs.node === node)!;
+      expect(onNode.inputs.labels[`pgswarm.${stack}.pgnode`]).toBe(slot.replace("pgnode", ""));
+    }
+  });
+
+  it("gives each DB service its own volume for PGDATA", () => {
+    const sources = dbServices(stack).map((service) => service.inputs.taskSpec.containerSpec.mounts[0]);
+    expect(sources.map((mount) => mount.type)).toEqual(sources.map(() => "volume"));
+    expect(new Set(sources.map((mount) => mount.source)).size).toBe(sources.length);
+  });
+
+  it("references secrets by id and never puts one in an environment value, label or plain output", () => {
+    const result = runs[stack];
+    const secretIds = new Set(ofType(result, SECRET).map((secret) => `${secret.name}-id`));
+    const passwords = result.resources
+      .filter((resource) => resource.type === "random:index/randomPassword:RandomPassword")
+      .map((resource) => `pw-${stableSuffix(resource.name)}`);
+    expect(passwords).toHaveLength(4);
+    for (const service of ofType(result, SERVICE)) {
+      const container = service.inputs.taskSpec.containerSpec;
+      for (const secret of container.secrets ?? []) expect(secretIds.has(secret.secretId)).toBe(true);
+      const visible = JSON.stringify([container.env, container.args, service.inputs.labels, container.labels]);
+      for (const prefix of passwords) expect(visible).not.toContain(prefix);
+    }
+    expect(JSON.stringify(result.outputs)).not.toContain("pw-");
+    // Secret data is marked secret all the way to the provider.
+    for (const secret of ofType(result, SECRET)) expect(secret.redacted.data).toBe("[secret]");
+  });
+
+  it("encrypts the DB network unless the stack turns it off", () => {
+    const db = ofType(runs[stack], NETWORK).find((network) => network.inputs.name === `${stack}_db`)!;
+    const encrypted = (stackFileConfig(stack)["pgswarm:networks"]?.encrypted ?? true) as boolean;
+    expect(db.inputs.options?.encrypted === "true").toBe(encrypted);
+    expect(db.inputs.attachable).toBe(false);
+  });
+});
+
+describe("topologies", () => {
+  it("standalone: one DB node that answers as db-rw and db, no router", () => {
+    expect(services("dev")).toEqual(["dev_pgnode1", "dev_web"]);
+    const aliases = serviceNamed(runs.dev, "dev_pgnode1").inputs.taskSpec.networksAdvanceds[0].aliases;
+    expect(aliases).toEqual(["pgnode1", "db-rw", "db"]);
+  });
+
+  it("replicated: three DB nodes and a rw router holding db-rw and db", () => {
+    expect(services("staging")).toEqual(["staging_db-rw", "staging_pgnode1", "staging_pgnode2", "staging_pgnode3", "staging_web"]);
+    expect(serviceNamed(runs.staging, "staging_db-rw").inputs.taskSpec.networksAdvanceds[0].aliases).toEqual(["db-rw", "db"]);
+    for (const service of dbServices("staging")) {
+      expect(service.inputs.taskSpec.networksAdvanceds[0].aliases).toEqual([service.inputs.name.split("_")[1]]);
+    }
+  });
+
+  it("read-split: adds a ro router for db-ro", () => {
+    expect(services("prod")).toEqual(["prod_db-ro", "prod_db-rw", "prod_pgnode1", "prod_pgnode2", "prod_pgnode3", "prod_web", "prod_worker"]);
+    expect(serviceNamed(runs.prod, "prod_db-ro").inputs.taskSpec.networksAdvanceds[0].aliases).toEqual(["db-ro"]);
+  });
+
+  it.each([
+    // shared (postgresql.conf, pg_hba.conf, pgbackrest.conf) + repmgr.conf per DB node + haproxy.cfg per router
+    ["dev", 5, 3 + 1 + 0],
+    ["staging", 5, 3 + 3 + 1],
+    ["prod", 5, 3 + 3 + 2],
+  ])("%s: %i secrets and %i configs", (stack, secrets, configs) => {
+    expect(ofType(runs[stack], SECRET)).toHaveLength(secrets);
+    expect(ofType(runs[stack], CONFIG)).toHaveLength(configs);
+  });
+
+  it("exports the endpoints", () => {
+    expect(runs.prod.outputs.endpoints).toEqual({ rw: "db-rw", ro: "db-ro", port: 5432, database: "app", user: "app" });
+    expect(runs.dev.outputs.endpoints).toMatchObject({ rw: "db-rw", ro: undefined });
+  });
+});
+
+describe("application services", () => {
+  it("split + geomapfish: master on db-rw, slave on db-ro, with the dbChooser overrides", () => {
+    const web = serviceNamed(runs.prod, "prod_web").inputs.taskSpec.containerSpec;
+    expect(web.env).toMatchObject({ PGHOST: "db-rw", PGHOST_SLAVE: "db-ro", PGPORT_SLAVE: "5432", PGPASSWORD_FILE: "/run/secrets/pgswarm-app-password" });
+    expect(JSON.parse(web.env.PGSWARM_DB_CHOOSER_MASTER)).toEqual(["GET /short/", "GET /oauth/login"]);
+  });
+
+  it("rw + libpq: PGHOST=db-rw and a pgpass file readable by the app's uid only", () => {
+    const worker = serviceNamed(runs.prod, "prod_worker").inputs.taskSpec.containerSpec;
+    expect(worker.env).toMatchObject({ PGHOST: "db-rw", PGPASSFILE: "/run/secrets/pgswarm-app-pgpass" });
+    expect(worker.env.PGHOST_RO).toBeUndefined();
+    const pgpass = worker.secrets.find((secret: any) => secret.fileName === "/run/secrets/pgswarm-app-pgpass");
+    expect(pgpass).toMatchObject({ fileMode: 0o400, fileUid: "1000" });
+    expect(worker.commands).toEqual(["app", "worker"]);
+  });
+
+  it("reach the DB network only when they use the database, and update start-first with rollback", () => {
+    const web = serviceNamed(runs.prod, "prod_web").inputs;
+    expect(web.taskSpec.networksAdvanceds.map((network: any) => network.id)).toEqual(["prod-net-app-id", "prod-net-db-id"]);
+    expect(web.updateConfig).toMatchObject({ order: "start-first", failureAction: "rollback" });
+    expect(web.endpointSpec.ports).toEqual([{ publishedPort: 443, targetPort: 8443, protocol: "tcp", publishMode: "ingress" }]);
+    expect(web.taskSpec.placement.constraints).toEqual(["node.labels.role == app"]);
+  });
+
+  it("a service with database: none gets no DB network, variables or credentials", async () => {
+    const config = stackFileConfig("prod");
+    config["pgswarm:services"] = { ...config["pgswarm:services"], static: { image: "nginx:1", database: "none" } };
+    const result = await runStack("prod", config);
+    const staticSite = serviceNamed(result, "prod_static").inputs.taskSpec;
+    expect(staticSite.networksAdvanceds).toHaveLength(1);
+    expect(staticSite.containerSpec.secrets).toEqual([]);
+    expect(Object.keys(staticSite.containerSpec.env)).toEqual([]);
+  });
+});
+
+describe("dev builds our images locally", () => {
+  it("declares the three images without push, and services use them", () => {
+    const images = ofType(runs.dev, "docker:index/image:Image");
+    expect(images.map((image) => image.inputs.imageName).sort()).toEqual(["pgswarm/demo-app:latest", "pgswarm/postgres:17", "pgswarm/router:3.0"]);
+    expect(images.every((image) => image.inputs.skipPush === true)).toBe(true);
+    expect(serviceNamed(runs.dev, "dev_web").inputs.taskSpec.containerSpec.image).toBe("pgswarm/demo-app:latest");
+  });
+
+  it("staging and prod build nothing", () => {
+    expect(ofType(runs.prod, "docker:index/image:Image")).toEqual([]);
+    expect(ofType(runs.staging, "docker:index/image:Image")).toEqual([]);
+  });
+});
+
+describe("a bad stack", () => {
+  it("stops the program before any resource is registered, with every problem and no stack trace", async () => {
+    const config = stackFileConfig("prod");
+    config["pgswarm:database"] = { ...config["pgswarm:database"], replicaMaxLag: "lots" };
+    config["pgswarm:topolgy"] = "read-split";
+    jest.resetModules();
+    const { runProgram } = require("../../tools/lib/mockRun");
+    const registered: string[] = [];
+    const failure = await runProgram("prod", config, async (resource: any) => {
+      registered.push(resource.name);
+      return { id: "x", state: {} };
+    }).catch((error: Error) => error);
+    expect(failure).toBeInstanceOf(Error);
+    // RunError: the engine prints its message alone, without a stack trace.
+    expect((failure as any).__pulumiRunError).toBe(true);
+    expect(failure.message).toMatch(/database\.replicaMaxLag: expected a size/);
+    expect(failure.message).toMatch(/topolgy: unknown key/);
+    expect(registered).toEqual([]);
+  });
+});
