@@ -1,6 +1,7 @@
 /** Unit tests run under Pulumi mocks; e2e tests need the testbed (npm run testbed:up). */
 const tsJest = ["ts-jest", { diagnostics: false }];
 module.exports = {
+  reporters: ["default", "<rootDir>/tests/helpers/summaryReporter.js"],
   projects: [
     {
       displayName: "unit",
@@ -13,7 +14,6 @@ module.exports = {
       testEnvironment: "node",
       roots: ["<rootDir>/tests/e2e"],
       transform: { "^.+\\.ts$": tsJest },
-      testTimeout: 600000,
     },
   ],
 };

@@ -81,7 +81,12 @@ export const nodeLabelsProvider: pulumi.dynamic.ResourceProvider = {
     return { outs: { ...news, nodeId } };
   },
   async delete(_id: string, props: NodeLabelsOutputs) {
-    await applyNodeLabels(props.dockerHost, props.nodeId, props.labels ?? {}, {});
+    try {
+      await applyNodeLabels(props.dockerHost, props.nodeId, props.labels ?? {}, {});
+    } catch (error) {
+      // A node that left the swarm carries no labels any more: nothing to remove.
+      if (!/not found/i.test((error as Error).message)) throw error;
+    }
   },
 };
 

@@ -1,0 +1,144 @@
+/**
+ * The standalone topology on a real three-node swarm: the real program applied
+ * through the Engine API, real PostgreSQL, the demo app as the client.
+ */
+import type { Deployment } from "../harness/deploy";
+import { NODE_ADDRESS, requireTestbed, type NodeName } from "../harness/testbed";
+import { DEMO_PORT, standaloneStack } from "./stacks";
+
+jest.setTimeout(600_000);
+const STACK = "e2e";
+let harness: typeof import("../harness/deploy");
+let swarm: typeof import("../harness/swarm");
+let deployment: Deployment;
+
+/** A fresh module registry per deploy: the program needs a fresh Pulumi runtime. */
+async function deployStack(config: Record<string, unknown>): Promise<Deployment> {
+  jest.resetModules();
+  harness = require("../harness/deploy");
+  swarm = require("../harness/swarm");
+  return harness.deploy(STACK, config);
+}
+
+async function appNodes(): Promise<NodeName[]> {
+  return (await swarm.runningTasks(`${STACK}_web`)).map((task) => task.node);
+}
+
+async function api(path: string, init?: RequestInit): Promise<any> {
+  const [node] = await appNodes();
+  const response = await fetch(`http://${NODE_ADDRESS[node]}:${DEMO_PORT}${path}`, { ...init, signal: AbortSignal.timeout(5000) });
+  const body = await response.json();
+  if (!response.ok) throw new Error(`${init?.method ?? "GET"} ${path}: ${response.status} ${JSON.stringify(body)}`);
+  return body;
+}
+const post = (value: string) => api("/items", { method: "POST", body: JSON.stringify({ value }), headers: { "content-type": "application/json" } });
+const values = async () => (await api("/items")).map((item: { value: string }) => item.value);
+
+beforeAll(async () => {
+  await requireTestbed();
+  jest.resetModules();
+  await require("../harness/deploy").destroy(STACK, { volumes: true });
+  deployment = await deployStack(standaloneStack());
+  await swarm.waitConverged(STACK);
+});
+
+describe("standalone on a 3-node swarm", () => {
+  it("converges: every task running and healthy, pgnode1 on its labelled node only", async () => {
+    const services = (await swarm.stackServices(STACK)).map((service) => service.Spec.Name).sort();
+    expect(services).toEqual([`${STACK}_pgnode1`, `${STACK}_web`]);
+    const pgnode = await swarm.runningTasks(`${STACK}_pgnode1`);
+    expect(pgnode.map((task) => task.node)).toEqual(["pgw1"]);
+    // Only role=app nodes carry the app.
+    for (const node of await appNodes()) expect(["pgm", "pgw2"]).toContain(node);
+  });
+
+  it("puts the node labels on the nodes", async () => {
+    expect(await swarm.nodeLabels("pgw1")).toMatchObject({ [`pgswarm.${STACK}.pgnode`]: "1" });
+    expect(await swarm.nodeLabels("pgw2")).toMatchObject({ role: "app" });
+    expect(await swarm.nodeLabels("pgm")).toMatchObject({ role: "app" });
+  });
+
+  it("the demo app writes through db-rw and reads back, from pgnode1 as primary", async () => {
+    await swarm.eventually(() => post("before-restart"));
+    expect(await values()).toEqual(["before-restart"]);
+    expect(await api("/whoami")).toMatchObject({ node: "pgnode1", role: "primary", endpoint: "db-rw" });
+  });
+
+  it("keeps the rows when the pgnode1 container is killed: Swarm restarts it on the same node", async () => {
+    const [before] = await swarm.runningTasks(`${STACK}_pgnode1`);
+    const { dockerOn } = require("../harness/testbed");
+    await dockerOn(before.node).getContainer(before.containerId).kill();
+    const after = await swarm.eventually(async () => {
+      const [task] = await swarm.runningTasks(`${STACK}_pgnode1`);
+      if (!task || task.taskId === before.taskId) throw new Error("pgnode1 not restarted yet");
+      return task;
+    }, 120_000);
+    expect(after.node).toBe("pgw1");
+    expect(await swarm.eventually(values, 60_000)).toEqual(["before-restart"]);
+    await post("after-restart");
+    expect(await values()).toEqual(["before-restart", "after-restart"]);
+  });
+
+  it("keeps the data and leaves the database alone when a redeploy changes the app's replicas", async () => {
+    const [dbBefore] = await swarm.runningTasks(`${STACK}_pgnode1`);
+    deployment = await deployStack(standaloneStack({ appReplicas: 2 }));
+    await swarm.waitConverged(STACK);
+    expect(await swarm.runningTasks(`${STACK}_web`)).toHaveLength(2);
+    expect(new Set(await appNodes())).toEqual(new Set(["pgm", "pgw2"]));
+    const [dbAfter] = await swarm.runningTasks(`${STACK}_pgnode1`);
+    expect(dbAfter.taskId).toBe(dbBefore.taskId);
+    expect(deployment.pruned).toEqual([]);
+    expect(await values()).toEqual(["before-restart", "after-restart"]);
+  });
+
+  it("mounts secrets as files and shows no password in any service's env, args or labels", async () => {
+    const passwords = deployment.applier.passwords;
+    expect(passwords).toHaveLength(4);
+    const specs = JSON.stringify(await swarm.stackServices(STACK));
+    for (const password of passwords) expect(specs).not.toContain(password);
+
+    const [db] = await swarm.runningTasks(`${STACK}_pgnode1`);
+    const listing = await swarm.execIn(db.node, db.containerId, ["ls", "/run/secrets"]);
+    expect(listing.split("\n").filter(Boolean).sort()).toEqual([
+      "pgswarm-app-password",
+      "pgswarm-monitor-password",
+      "pgswarm-replication-password",
+      "pgswarm-superuser-password",
+    ]);
+    const env = await swarm.execIn(db.node, db.containerId, ["env"]);
+    for (const password of passwords) expect(env).not.toContain(password);
+
+    const [web] = await swarm.runningTasks(`${STACK}_web`);
+    const pgpass = await swarm.execIn(web.node, web.containerId, ["stat", "-c", "%a %u", "/run/secrets/pgswarm-app-pgpass"]);
+    expect(pgpass.trim()).toBe("400 1000");
+    const appPassword = await swarm.execIn(web.node, web.containerId, ["cat", "/run/secrets/pgswarm-app-password"]);
+    expect(passwords).toContain(appPassword);
+  });
+
+  it("archives WAL through pgBackRest into the node's volume", async () => {
+    const [db] = await swarm.runningTasks(`${STACK}_pgnode1`);
+    await swarm.execIn(db.node, db.containerId, ["psql", "-Xq", "-h", "/var/run/postgresql", "-U", "postgres", "-c", "SELECT pg_switch_wal()"]);
+    const archived = await swarm.eventually(async () => {
+      const count = Number(
+        (await swarm.execIn(db.node, db.containerId, ["psql", "-XAtq", "-h", "/var/run/postgresql", "-U", "postgres", "-c", "SELECT archived_count FROM pg_stat_archiver"])).trim(),
+      );
+      if (count < 1) throw new Error("nothing archived yet");
+      return count;
+    }, 30_000);
+    expect(archived).toBeGreaterThanOrEqual(1);
+  });
+
+  it("tearing down leaves no service, config, secret or node label behind, and keeps the volume", async () => {
+    const removed = await harness.destroy(STACK);
+    expect(removed.length).toBeGreaterThan(0);
+    const { dockerOn, MANAGER } = require("../harness/testbed");
+    const manager = dockerOn(MANAGER);
+    const filters = { filters: { label: [`pgswarm.stack=${STACK}`] } };
+    expect(await manager.listServices(filters)).toEqual([]);
+    expect(await manager.listSecrets(filters)).toEqual([]);
+    expect(await manager.listConfigs(filters)).toEqual([]);
+    expect(await manager.listNetworks(filters)).toEqual([]);
+    expect(await swarm.nodeLabels("pgw1")).not.toHaveProperty(`pgswarm.${STACK}.pgnode`);
+    expect(await swarm.volumesOn(STACK)).toEqual([{ node: "pgw1", name: `${STACK}_pgnode1_data` }]);
+  });
+});

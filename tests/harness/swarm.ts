@@ -1,0 +1,98 @@
+/** Reading the testbed swarm: tasks, convergence, and commands inside a task's container. */
+import type Docker from "dockerode";
+import { dockerOn, MANAGER, NODES, type NodeName } from "./testbed";
+
+export interface RunningTask {
+  service: string;
+  node: NodeName;
+  containerId: string;
+  taskId: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function nodeNames(docker: Docker): Promise<Map<string, NodeName>> {
+  const nodes = await docker.listNodes();
+  return new Map(nodes.map((node: any) => [node.ID, node.Description.Hostname as NodeName]));
+}
+
+/** Tasks of a service that Swarm reports running (with a health check: running means healthy). */
+export async function runningTasks(service: string): Promise<RunningTask[]> {
+  const docker = dockerOn(MANAGER);
+  const names = await nodeNames(docker);
+  const tasks = await docker.listTasks({ filters: { service: [service], "desired-state": ["running"] } });
+  return tasks
+    .filter((task: any) => task.Status?.State === "running")
+    .map((task: any) => ({
+      service,
+      node: names.get(task.NodeID)!,
+      containerId: task.Status.ContainerStatus.ContainerID,
+      taskId: task.ID,
+    }));
+}
+
+export async function stackServices(stack: string): Promise<any[]> {
+  return dockerOn(MANAGER).listServices({ filters: { label: [`pgswarm.stack=${stack}`] } });
+}
+
+/** Waits until every service of the stack runs all its replicas; says which did not when time runs out. */
+export async function waitConverged(stack: string, timeoutMs = 240_000): Promise<number> {
+  const started = Date.now();
+  let lagging: string[] = [];
+  while (Date.now() - started < timeoutMs) {
+    lagging = [];
+    for (const service of await stackServices(stack)) {
+      const wanted = service.Spec.Mode.Replicated?.Replicas ?? 1;
+      const running = await runningTasks(service.Spec.Name);
+      if (running.length !== wanted) lagging.push(`${service.Spec.Name} ${running.length}/${wanted}`);
+    }
+    if (lagging.length === 0) return Date.now() - started;
+    await sleep(1000);
+  }
+  throw new Error(`stack ${stack} did not converge in ${timeoutMs / 1000} s: ${lagging.join(", ")}`);
+}
+
+/** Runs a command in a container on its node; returns stdout, throws with stderr on failure. */
+export async function execIn(node: NodeName, containerId: string, command: string[]): Promise<string> {
+  const container = dockerOn(node).getContainer(containerId);
+  const exec = await container.exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  await new Promise<void>((resolve, reject) => {
+    dockerOn(node).modem.demuxStream(stream, { write: (chunk: Buffer) => stdout.push(chunk) } as any, { write: (chunk: Buffer) => stderr.push(chunk) } as any);
+    stream.on("end", resolve);
+    stream.on("error", reject);
+  });
+  const { ExitCode } = await exec.inspect();
+  if (ExitCode !== 0) throw new Error(`${command.join(" ")} exited ${ExitCode}: ${Buffer.concat(stderr).toString()}`);
+  return Buffer.concat(stdout).toString();
+}
+
+export async function nodeLabels(node: NodeName): Promise<Record<string, string>> {
+  const docker = dockerOn(MANAGER);
+  const found = (await docker.listNodes()).find((candidate: any) => candidate.Description.Hostname === node);
+  return (found as any).Spec.Labels ?? {};
+}
+
+export async function volumesOn(stack: string): Promise<Array<{ node: NodeName; name: string }>> {
+  const volumes: Array<{ node: NodeName; name: string }> = [];
+  for (const node of NODES) {
+    const { Volumes } = await dockerOn(node).listVolumes({ filters: { label: [`pgswarm.stack=${stack}`] } });
+    for (const volume of Volumes ?? []) volumes.push({ node, name: volume.Name });
+  }
+  return volumes;
+}
+
+/** Polls until `check` passes or time runs out, then rethrows its last failure. */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 60_000, intervalMs = 1000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() - started > timeoutMs) throw error;
+      await sleep(intervalMs);
+    }
+  }
+}
