@@ -38,7 +38,8 @@ export function pgnodeEnv(member: DbMember, config: StackConfig): Record<string,
     PGSWARM_PEERS: peers.join(","),
     PGSWARM_DB_NAME: config.database.name,
     PGSWARM_DB_USER: config.database.user,
-    PGSWARM_WAL_ARCHIVING: config.database.walArchiving ? "on" : "off",
+    // The witness holds only repmgr metadata: nothing to archive.
+    PGSWARM_WAL_ARCHIVING: config.database.walArchiving && member.kind === "data" ? "on" : "off",
   };
 }
 

@@ -6,6 +6,12 @@ set -Eeuo pipefail
 # shellcheck source-path=SCRIPTDIR source=pgswarm-lib.sh
 . /usr/local/lib/pgswarm-lib.sh
 
+# A maintenance start: local socket only, and commits do not wait for
+# synchronous standbys (none exist while a cluster is being created).
+start_local() {
+  pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -c synchronous_standby_names=''" -w start >/dev/null
+}
+
 create_roles() {
   # psql reads the passwords from the secret files itself (\set with backticks): no secret in argv.
   psql -X -v ON_ERROR_STOP=1 -h /var/run/postgresql -U postgres -d postgres \
@@ -27,7 +33,7 @@ init_cluster() {
   initdb -D "$PGDATA" --username=postgres --pwfile="$(secret_file superuser)" \
     --auth-local=peer --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 --data-checksums >/dev/null
   install_config
-  pg_ctl -D "$PGDATA" -o "-c listen_addresses=''" -w start >/dev/null
+  start_local
   create_roles
   if [ "${PGSWARM_WAL_ARCHIVING:-on}" = on ]; then
     pgbackrest --stanza=pgswarm stanza-create >/dev/null
@@ -37,6 +43,31 @@ init_cluster() {
   fi
   pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
   log "cluster initialised"
+}
+
+# The witness: its own small cluster holding repmgr's metadata, registered with
+# the primary, so that with two data nodes a majority can still be told apart.
+init_witness() {
+  log "initialising the witness"
+  initdb -D "$PGDATA" --username=postgres --pwfile="$(secret_file superuser)" \
+    --auth-local=peer --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+  install_config
+  start_local
+  psql -X -v ON_ERROR_STOP=1 -h /var/run/postgresql -U postgres -d postgres <<SQL
+\set repmgr_password \`cat $(secret_file replication)\`
+CREATE ROLE repmgr LOGIN SUPERUSER REPLICATION PASSWORD :'repmgr_password';
+CREATE DATABASE repmgr OWNER repmgr;
+SQL
+  pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
+  touch "$PGDATA/pgswarm-witness-unregistered"
+}
+
+register_witness() {
+  local primary
+  [ -f "$PGDATA/pgswarm-witness-unregistered" ] || return 0
+  until primary=$(find_primary); do sleep 2; done
+  repmgr -f "$REPMGR_CONF" -h "$primary" -U repmgr -d repmgr witness register --force
+  rm -f "$PGDATA/pgswarm-witness-unregistered"
 }
 
 clone_standby() {
@@ -70,7 +101,9 @@ run_postgres() {
   local pg=$!
   trap 'kill -INT "$pg" 2>/dev/null' INT TERM
   wait_ready 120
-  if [ -f "$PGDATA/standby.signal" ]; then
+  if [ "${PGSWARM_NODE_KIND:-data}" = witness ]; then
+    register_witness
+  elif [ -f "$PGDATA/standby.signal" ]; then
     repmgr -f "$REPMGR_CONF" standby register --force >/dev/null 2>&1 || log "standby register failed; repmgrd retries"
   fi
   repmgrd -f "$REPMGR_CONF" --daemonize=false &
@@ -82,7 +115,9 @@ run_postgres() {
 
 main() {
   write_pgpass
-  if [ ! -s "$PGDATA/PG_VERSION" ]; then
+  if [ ! -s "$PGDATA/PG_VERSION" ] && [ "${PGSWARM_NODE_KIND:-data}" = witness ]; then
+    init_witness
+  elif [ ! -s "$PGDATA/PG_VERSION" ]; then
     if ! is_replicated || { [ "$PGSWARM_NODE_NAME" = "${PGSWARM_INITIAL_PRIMARY:-pgnode1}" ] && ! find_primary >/dev/null; }; then
       init_cluster
     else
@@ -91,7 +126,7 @@ main() {
   else
     rm -f "$PGDATA/postmaster.pid" # a stale pid from a killed task must not stop the start
     install_config
-    if is_replicated; then rejoin_if_demoted; fi
+    if is_replicated && [ "${PGSWARM_NODE_KIND:-data}" = data ]; then rejoin_if_demoted; fi
   fi
   ensure_stanza
   run_postgres
@@ -103,7 +138,7 @@ ensure_stanza() {
   [ "${PGSWARM_WAL_ARCHIVING:-on}" = on ] || return 0
   [ ! -f "$PGDATA/standby.signal" ] || return 0
   [ ! -f /var/lib/postgresql/data/pgbackrest/archive/pgswarm/archive.info ] || return 0
-  pg_ctl -D "$PGDATA" -o "-c listen_addresses=''" -w start >/dev/null
+  start_local
   if pgbackrest --stanza=pgswarm stanza-create >/dev/null; then
     log "WAL archive ready (pgBackRest stanza pgswarm)"
   else
