@@ -7,7 +7,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
-import { DATA_DIR, labelList, ownerLabels, POSTGRES_PORT, serviceName, volumeName } from "../names";
+import { DATA_DIR, labelList, ownerLabels, serviceName, volumeName } from "../names";
 import { configFile, configMount, resourceLimits, secretMount, type ConfigFile, type Credentials } from "../swarm";
 import { renderRepmgrConf } from "./render";
 import { placementConstraint, type DbMember } from "./topology";
@@ -70,6 +70,8 @@ export class PgNode extends pulumi.ComponentResource {
           containerSpec: {
             image: args.image,
             hostname: member.name,
+            // An init as PID 1 reaps the postmasters repmgr restarts through pg_ctl.
+            init: true,
             env: pgnodeEnv(member, config),
             mounts: [
               {
@@ -82,7 +84,8 @@ export class PgNode extends pulumi.ComponentResource {
             configs: configs.map((file) => configMount(file, POSTGRES_UID)),
             secrets: Object.values(credentials.passwords).map((file) => secretMount(file, POSTGRES_UID)),
             healthcheck: {
-              tests: ["CMD", "pg_isready", "-q", "-h", "/var/run/postgresql", "-p", String(POSTGRES_PORT)],
+              // pg_isready, or alive while deliberately waiting for peers (images/postgres/pgswarm-health.sh).
+              tests: ["CMD", "/usr/local/bin/pgswarm-health"],
               interval: "5s",
               timeout: "3s",
               retries: 3,

@@ -6,10 +6,19 @@ set -Eeuo pipefail
 # shellcheck source-path=SCRIPTDIR source=pgswarm-lib.sh
 . /usr/local/lib/pgswarm-lib.sh
 
-# A maintenance start: local socket only, and commits do not wait for
-# synchronous standbys (none exist while a cluster is being created).
+# A maintenance start: local socket only (or the DB network too, for repmgr's
+# own connections), and commits do not wait for synchronous standbys.
 start_local() {
-  pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -c synchronous_standby_names=''" -w start >/dev/null
+  local listen=${1:-}
+  pg_ctl -D "$PGDATA" -o "-c listen_addresses='$listen' -c synchronous_standby_names=''" -w start >/dev/null
+}
+
+# Marks an initialisation or clone in progress, so an interrupted one is redone, never served.
+INIT_MARKER=/var/lib/postgresql/data/pgswarm-initialising
+clear_interrupted_init() {
+  [ -f "$INIT_MARKER" ] || return 0
+  log "an interrupted initialisation left $PGDATA behind: starting it again"
+  rm -rf "$PGDATA" "$INIT_MARKER"
 }
 
 create_roles() {
@@ -30,6 +39,7 @@ SQL
 
 init_cluster() {
   log "initialising a new cluster"
+  touch "$INIT_MARKER"
   initdb -D "$PGDATA" --username=postgres --pwfile="$(secret_file superuser)" \
     --auth-local=peer --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 --data-checksums >/dev/null
   install_config
@@ -39,9 +49,13 @@ init_cluster() {
     pgbackrest --stanza=pgswarm stanza-create >/dev/null
   fi
   if is_replicated; then
+    # repmgr connects through its conninfo (the DB network), so listen there for the registration.
+    pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
+    start_local '*'
     repmgr -f "$REPMGR_CONF" primary register
   fi
   pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
+  rm -f "$INIT_MARKER"
   log "cluster initialised"
 }
 
@@ -49,6 +63,7 @@ init_cluster() {
 # the primary, so that with two data nodes a majority can still be told apart.
 init_witness() {
   log "initialising the witness"
+  touch "$INIT_MARKER"
   initdb -D "$PGDATA" --username=postgres --pwfile="$(secret_file superuser)" \
     --auth-local=peer --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >/dev/null
   install_config
@@ -60,12 +75,15 @@ CREATE DATABASE repmgr OWNER repmgr;
 SQL
   pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
   touch "$PGDATA/pgswarm-witness-unregistered"
+  rm -f "$INIT_MARKER"
 }
 
 register_witness() {
   local primary
   [ -f "$PGDATA/pgswarm-witness-unregistered" ] || return 0
+  touch "$WAITING_MARKER"
   until primary=$(find_primary); do sleep 2; done
+  rm -f "$WAITING_MARKER"
   repmgr -f "$REPMGR_CONF" -h "$primary" -U repmgr -d repmgr witness register --force
   rm -f "$PGDATA/pgswarm-witness-unregistered"
 }
@@ -73,23 +91,72 @@ register_witness() {
 clone_standby() {
   local primary
   log "no data yet: waiting for a primary to clone from"
-  until primary=$(find_primary); do sleep 2; done
-  log "cloning from $primary"
-  repmgr -f "$REPMGR_CONF" -h "$primary" -U repmgr -d repmgr standby clone --fast-checkpoint
+  touch "$INIT_MARKER" "$WAITING_MARKER"
+  until primary=$(find_primary) \
+    && repmgr -f "$REPMGR_CONF" -h "$primary" -U repmgr -d repmgr standby clone --fast-checkpoint; do
+    rm -rf "$PGDATA"
+    sleep 2
+  done
   install_config
+  rm -f "$INIT_MARKER" "$WAITING_MARKER"
+  log "cloned from $primary"
 }
 
-# A member that was primary and finds a newer primary comes back as its standby, never as a second primary.
+# Whether standbys ever registered with this (former) primary: if none did, none can have taken over.
+had_standbys() {
+  local count
+  start_local
+  count=$(psql -XAtq -h /var/run/postgresql -U postgres -d repmgr -c \
+    "SELECT count(*) FROM repmgr.nodes WHERE type = 'standby'" 2>/dev/null) || count=0
+  pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
+  [ "${count:-0}" -gt 0 ]
+}
+
+# Whether this former primary may start as primary: a majority of the data nodes
+# (itself included) answers, none of them is primary, and none knows a newer
+# timeline than its own (a standby that followed a promoted node knows that
+# node's timeline), so no promotion can have happened without it.
+safe_to_lead() {
+  local mine peer state role timeline answered=1 total=1
+  mine=$(own_timeline)
+  while read -r peer; do
+    total=$((total + 1))
+    state=$(peer_state "$peer")
+    [ -n "$state" ] || continue
+    answered=$((answered + 1))
+    read -r role timeline <<<"$state"
+    [ "$role" = standby ] && [ "$timeline" -le "$mine" ] || return 1
+  done < <(other_peers)
+  [ $((answered * 2)) -gt "$total" ]
+}
+
+# A former primary whose data cannot be rewound: keep the diverged data aside
+# (never delete it) and clone afresh from the current primary.
+reclone_from() {
+  local aside
+  aside="/var/lib/postgresql/data/pgdata.diverged.$(date +%Y%m%dT%H%M%S)"
+  log "pg_rewind could not rejoin $PGSWARM_NODE_NAME to $1; keeping the diverged data in $aside and cloning anew"
+  rm -rf /var/lib/postgresql/data/pgdata.diverged.* # one generation only, or the volume fills up
+  mv "$PGDATA" "$aside"
+  clone_standby
+}
+
+# A member that was primary comes back as a standby of a newer primary, never as a
+# second primary. Until it can tell, it waits (and accepts no connection at all).
 rejoin_if_demoted() {
   local primary
   [ -f "$PGDATA/standby.signal" ] && return 0
-  if ! any_peer_reachable; then
-    log "was primary; waiting until a peer can tell whether another node took over"
-    until any_peer_reachable; do sleep 2; done
-  fi
-  if primary=$(find_primary); then
-    log "was primary, but $primary is primary now: rejoining as its standby"
-    repmgr -f "$REPMGR_CONF" node rejoin -d "host=$primary user=repmgr dbname=repmgr" --force-rewind --verbose
+  had_standbys || return 0
+  touch "$WAITING_MARKER"
+  until primary=$(find_primary) || safe_to_lead; do
+    log "was primary; waiting until a majority of the DB nodes can tell whether another node took over"
+    sleep 2
+  done
+  rm -f "$WAITING_MARKER"
+  [ -n "${primary:-}" ] || return 0
+  log "was primary, but $primary is primary now: rejoining as its standby"
+  if ! repmgr -f "$REPMGR_CONF" node rejoin -d "host=$primary user=repmgr dbname=repmgr" --force-rewind --verbose; then
+    reclone_from "$primary"
   fi
 }
 
@@ -97,24 +164,47 @@ run_postgres() {
   if ! is_replicated; then
     exec postgres -D "$PGDATA"
   fi
-  postgres -D "$PGDATA" &
-  local pg=$!
-  trap 'kill -INT "$pg" 2>/dev/null' INT TERM
-  wait_ready 120
+  supervise
+}
+
+# Replicated members run PostgreSQL under pg_ctl, because repmgr restarts it
+# (standby follow, node rejoin): the container lives while a postmaster runs or
+# comes back within 30 s, keeps repmgrd running, and ends when fenced or stopped.
+supervise() {
+  local stopping=0 missing=0
+  trap 'stopping=1; pg_ctl -D "$PGDATA" -m fast stop >/dev/null 2>&1' INT TERM
+  rm -f "$FENCED_MARKER"
+  pg_ctl -D "$PGDATA" -w -t 300 start >/dev/null
   if [ "${PGSWARM_NODE_KIND:-data}" = witness ]; then
     register_witness
   elif [ -f "$PGDATA/standby.signal" ]; then
     repmgr -f "$REPMGR_CONF" standby register --force >/dev/null 2>&1 || log "standby register failed; repmgrd retries"
   fi
-  repmgrd -f "$REPMGR_CONF" --daemonize=false &
-  local status=0
-  wait "$pg" || status=$?
-  kill "$!" 2>/dev/null || true
-  exit "$status"
+  while [ "$stopping" = 0 ]; do
+    if [ -f "$FENCED_MARKER" ]; then
+      log "fenced: ending the container; the next start decides whether to rejoin"
+      exit 0
+    fi
+    if pg_ctl -D "$PGDATA" status >/dev/null 2>&1; then
+      missing=0
+      pgrep -x repmgrd >/dev/null || { log "starting repmgrd"; repmgrd -f "$REPMGR_CONF" --daemonize=false & }
+    else
+      missing=$((missing + 1))
+      if [ "$missing" -ge 15 ]; then
+        log "PostgreSQL stopped and did not come back"
+        exit 1
+      fi
+    fi
+    sleep 2 &
+    wait $! || true
+  done
+  pkill -x repmgrd 2>/dev/null || true
+  exit 0
 }
 
 main() {
   write_pgpass
+  clear_interrupted_init
   if [ ! -s "$PGDATA/PG_VERSION" ] && [ "${PGSWARM_NODE_KIND:-data}" = witness ]; then
     init_witness
   elif [ ! -s "$PGDATA/PG_VERSION" ]; then

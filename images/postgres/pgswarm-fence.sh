@@ -6,4 +6,5 @@ set -Eeuo pipefail
 # shellcheck source-path=SCRIPTDIR source=pgswarm-lib.sh
 . /usr/local/lib/pgswarm-lib.sh
 log "fencing: no standby reachable; stopping PostgreSQL so no write lands on an isolated primary"
+touch "$FENCED_MARKER"
 pg_ctl -D "$PGDATA" -m fast stop

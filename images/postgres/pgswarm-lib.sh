@@ -5,6 +5,10 @@
 PGSWARM_CONF_DIR=/etc/pgswarm
 PGSWARM_SECRETS=/run/secrets
 export REPMGR_CONF=$PGSWARM_CONF_DIR/repmgr.conf
+# Left by pgswarm-fence: the supervisor then ends the container instead of waiting for PostgreSQL.
+export FENCED_MARKER=/tmp/pgswarm-fenced
+# Present while the entry script deliberately waits for its peers: the member is alive.
+export WAITING_MARKER=/tmp/pgswarm-waiting
 : "${PGDATA:=/var/lib/postgresql/data/pgdata}"
 : "${PGSWARM_NODE_NAME:=pgnode1}"
 
@@ -46,12 +50,29 @@ wait_ready() {
   done
 }
 
-# "primary", "standby" or "" (unreachable) for a peer on the DB network.
-peer_role() {
+# "<role> <timeline>" for a peer on the DB network ("" when unreachable). A standby's
+# timeline is the newest it knows of (received, or a history file it fetched), so one
+# that followed a promoted node shows it even while its WAL receiver is down.
+peer_state() {
   local answer
-  answer=$(psql "host=$1 user=repmgr dbname=repmgr connect_timeout=2" -XAtqc \
-    "SELECT CASE WHEN pg_is_in_recovery() THEN 'standby' ELSE 'primary' END" 2>/dev/null) || answer=""
+  answer=$(psql "host=$1 user=repmgr dbname=repmgr connect_timeout=2" -XAtq -F ' ' -c \
+    "SELECT CASE WHEN pg_is_in_recovery() THEN 'standby' ELSE 'primary' END,
+            greatest((pg_control_checkpoint()).timeline_id,
+                     coalesce((SELECT received_tli FROM pg_stat_wal_receiver), 0),
+                     coalesce((SELECT max(('x' || left(name, 8))::bit(32)::int) FROM pg_ls_waldir()
+                               WHERE name ~ '^[0-9A-F]{8}[.]history$'), 0))" 2>/dev/null) || answer=""
   printf '%s' "$answer"
+}
+
+peer_role() {
+  local state
+  state=$(peer_state "$1")
+  printf '%s' "${state%% *}"
+}
+
+# This member's own timeline, read from its control file (the server is stopped).
+own_timeline() {
+  pg_controldata -D "$PGDATA" | awk -F: '/Latest checkpoint.s TimeLineID/ { gsub(/ /, "", $2); print $2 }'
 }
 
 other_peers() {

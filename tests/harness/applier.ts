@@ -190,7 +190,9 @@ export class SwarmApplier {
       try {
         await this.docker.getNetwork(id).remove();
       } catch (error) {
-        if ((error as { statusCode?: number }).statusCode !== 404 && attempt >= 60) throw error;
+        // Already gone answers 404, or 500 "not found" from the manager: both mean done.
+        const gone = /not found/i.test(String((error as Error).message));
+        if (!gone && attempt >= 60) throw error;
       }
       const left = await this.docker.listNetworks({ filters: { id: [id] } });
       if (left.length === 0) return;

@@ -77,6 +77,7 @@ export function serviceSpec(input: Input): Input {
       ContainerSpec: compact({
         Image: container.image,
         Hostname: container.hostname,
+        Init: container.init,
         Command: container.commands,
         Args: container.args,
         Env: envList(container.env),

@@ -16,13 +16,14 @@ const dbServices = (stack: string) =>
 describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
   it("registers without errors", () => expect(runs[stack].errors).toEqual([]));
 
-  it("pins each DB service to its own labelled node, one replica, dnsrr, stop-first, pg_isready", () => {
+  it("pins each DB service to its own labelled node, one replica, dnsrr, stop-first, a liveness check", () => {
     const constraints = new Set<string>();
     for (const service of dbServices(stack)) {
       expect(service.inputs.mode).toEqual({ replicated: { replicas: 1 } });
       expect(service.inputs.endpointSpec.mode).toBe("dnsrr");
       expect(service.inputs.updateConfig.order).toBe("stop-first");
-      expect(service.inputs.taskSpec.containerSpec.healthcheck.tests).toEqual(expect.arrayContaining(["CMD", "pg_isready"]));
+      expect(service.inputs.taskSpec.containerSpec.healthcheck.tests).toEqual(["CMD", "/usr/local/bin/pgswarm-health"]);
+      expect(service.inputs.taskSpec.containerSpec.init).toBe(true);
       const [constraint] = service.inputs.taskSpec.placement.constraints;
       expect(constraint).toMatch(new RegExp(`^node\\.labels\\.pgswarm\\.${stack}\\.pgnode == \\d$`));
       constraints.add(constraint);

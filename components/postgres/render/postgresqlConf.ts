@@ -1,5 +1,5 @@
 /** postgresql.conf for every data node of a cluster (one file: roles change at run time, the file does not). */
-import { sizeKilobytes, type StackConfig } from "../../config";
+import { durationSeconds, sizeKilobytes, type StackConfig } from "../../config";
 import { CONFIG_DIR, POSTGRES_PORT } from "../../names";
 import { confLines, HEADER } from "./confFormat";
 
@@ -12,6 +12,15 @@ export function synchronousStandbyNames(config: StackConfig): string {
   if (config.topology === "standalone" || config.database.synchronous === "off") return "";
   const slots = Array.from({ length: config.database.nodes }, (_, index) => `pgnode${index + 1}`);
   return `ANY 1 (${slots.join(", ")})`;
+}
+
+/**
+ * How long a WAL sender or receiver waits on a silent peer. The default (60 s)
+ * keeps standbys attached to a dead primary long after repmgrd gave up on it,
+ * which holds the election back (standby_disconnect_on_failover).
+ */
+export function replicationTimeoutSeconds(config: StackConfig): number {
+  return Math.max(5, durationSeconds(config.database.failover.reconnectInterval) * 2);
 }
 
 export function renderPostgresqlConf(config: StackConfig): string {
@@ -27,6 +36,8 @@ export function renderPostgresqlConf(config: StackConfig): string {
     hot_standby: true,
     max_wal_senders: 10,
     max_replication_slots: 10,
+    wal_receiver_timeout: `${replicationTimeoutSeconds(config)}s`,
+    wal_sender_timeout: `${replicationTimeoutSeconds(config)}s`,
     // A standby that is gone for good must not fill the primary's disk through its slot.
     max_slot_wal_keep_size: `${Math.max(sizeKilobytes(database.replicaMaxLag) * 64, 1024 * 1024)}kB`,
     archive_mode: true,

@@ -22,7 +22,8 @@ export function renderRepmgrConf(member: DbMember, config: StackConfig): string 
     priority: member.kind === "witness" ? 0 : 100,
     location: "swarm",
     failover: "automatic",
-    promote_command: `repmgr standby promote -f ${REPMGR_CONF} --log-to-file`,
+    // Promotes, then gives the new primary its own WAL archive.
+    promote_command: "/usr/local/bin/pgswarm-promote",
     follow_command: `repmgr standby follow -f ${REPMGR_CONF} --log-to-file --upstream-node-id=%n`,
     monitor_interval_secs: durationSeconds(failover.monitorInterval),
     reconnect_attempts: failover.reconnectAttempts,

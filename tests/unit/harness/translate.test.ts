@@ -57,13 +57,14 @@ describe("a DB service the program declares, as the Engine API receives it", () 
 
   it("converts the health check's durations", () => {
     expect(spec.TaskTemplate.ContainerSpec.Healthcheck).toEqual({
-      Test: ["CMD", "pg_isready", "-q", "-h", "/var/run/postgresql", "-p", "5432"],
+      Test: ["CMD", "/usr/local/bin/pgswarm-health"],
       Interval: 5e9,
       Timeout: 3e9,
       Retries: 3,
       StartPeriod: 120e9,
     });
     expect(spec.TaskTemplate.ContainerSpec.StopGracePeriod).toBe(60e9);
+    expect(spec.TaskTemplate.ContainerSpec.Init).toBe(true);
   });
 
   it("references networks by id with their aliases, and secrets by id with file ownership", () => {

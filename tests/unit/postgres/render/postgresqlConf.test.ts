@@ -35,6 +35,12 @@ describe("postgresql.conf", () => {
     expect(setting(conf, "hba_file")).toBe("'/etc/pgswarm/pg_hba.conf'");
   });
 
+  it("lets standbys notice a dead primary within the failover timing, not PostgreSQL's 60 s", () => {
+    const conf = renderPostgresqlConf(stack("replicated", { failover: { reconnectInterval: "5s" } }));
+    expect(setting(conf, "wal_receiver_timeout")).toBe("'10s'");
+    expect(setting(conf, "wal_sender_timeout")).toBe("'10s'");
+  });
+
   it("quorum commit means any one other node acknowledges, whichever node is primary", () => {
     expect(synchronousStandbyNames(stack("replicated"))).toBe("ANY 1 (pgnode1, pgnode2, pgnode3)");
     expect(synchronousStandbyNames(stack("replicated", { synchronous: "off" }))).toBe("");

@@ -32,6 +32,7 @@ describe("repmgr.conf", () => {
     expect(value(conf, "reconnect_attempts")).toBe("4");
     expect(value(conf, "reconnect_interval")).toBe("3");
     expect(value(conf, "failover")).toBe("'automatic'");
+    expect(value(conf, "promote_command")).toBe("'/usr/local/bin/pgswarm-promote'");
   });
 
   it("turns on the split-brain defences", () => {
