@@ -41,14 +41,6 @@ install_config() {
   cp "$PGSWARM_CONF_DIR/pg_hba.conf" "$PGDATA/pg_hba.conf"
 }
 
-wait_ready() {
-  local tries=${1:-60}
-  until pg_isready -q -h /var/run/postgresql; do
-    tries=$((tries - 1))
-    [ "$tries" -gt 0 ] || return 1
-    sleep 1
-  done
-}
 
 # "<role> <timeline>" for a peer on the DB network ("" when unreachable). A standby's
 # timeline is the newest it knows of (received, or a history file it fetched), so one
@@ -94,10 +86,3 @@ find_primary() {
   return 1
 }
 
-any_peer_reachable() {
-  local peer
-  while read -r peer; do
-    [ -n "$(peer_role "$peer")" ] && return 0
-  done < <(other_peers)
-  return 1
-}
