@@ -4,10 +4,7 @@
  */
 import { createHash } from "crypto";
 
-export const POSTGRES_PORT = 5432;
-export const DATA_DIR = "/var/lib/postgresql/data";
-export const CONFIG_DIR = "/etc/pgswarm";
-export const SECRETS_DIR = "/run/secrets";
+export { POSTGRES_PORT, CONFIG_DIR, SECRETS_DIR, VOLUME_DIR as DATA_DIR } from "./contract";
 
 export const ENDPOINTS = { rw: "db-rw", ro: "db-ro", alias: "db" } as const;
 

@@ -1,9 +1,8 @@
 /** pgbackrest.conf: WAL archive and base backups into the node's own volume, pruned by retention (OpenSlides never prunes). */
-import { DATA_DIR } from "../../names";
-import { PGDATA } from "./repmgrConf";
+import { PGDATA, STANZA, VOLUME_DIR } from "../../contract";
 
-export const STANZA = "pgswarm";
-export const BACKUP_REPO = `${DATA_DIR}/pgbackrest`;
+export { STANZA };
+export const BACKUP_REPO = `${VOLUME_DIR}/pgbackrest`;
 
 export function renderPgbackrestConf(retentionFull = 2): string {
   return `# Rendered by pgswarm.

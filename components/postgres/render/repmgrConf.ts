@@ -1,12 +1,12 @@
 /** repmgr.conf for one DB member: identity, failover timing and the split-brain defences. */
 import { durationSeconds, type StackConfig } from "../../config";
-import { DATA_DIR, POSTGRES_PORT } from "../../names";
+import { configPath, PGDATA, POSTGRES_PORT } from "../../contract";
 import type { DbMember } from "../topology";
 import { confLines, HEADER } from "./confFormat";
 import { REPMGR_USER } from "./pgHba";
 
-export const PGDATA = `${DATA_DIR}/pgdata`;
-export const REPMGR_CONF = "/etc/pgswarm/repmgr.conf";
+export { PGDATA };
+export const REPMGR_CONF = configPath("repmgr");
 
 export function renderRepmgrConf(member: DbMember, config: StackConfig): string {
   const { failover } = config.database;

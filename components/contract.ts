@@ -1,0 +1,57 @@
+/**
+ * What the DB member image and the TypeScript program agree on: paths inside a
+ * member's container, the files pgswarm mounts there, the member agent's port,
+ * the pgBackRest stanza and the role names. The agent imports this module; the
+ * image's shell scripts read the same values from a file generated from it at
+ * image build time (images/postgres/contract-env.ts), so every name has one source.
+ */
+
+export const POSTGRES_PORT = 5432;
+/** The member agent's HTTP API on the DB network (status, votes, leases; routers check it). */
+export const AGENT_PORT = 8008;
+
+/** The member's volume. PostgreSQL's data directory lives below it, so pg_rewind and clones never touch our state. */
+export const VOLUME_DIR = "/var/lib/postgresql/data";
+export const PGDATA = `${VOLUME_DIR}/pgdata`;
+/** The agent's own persistent state (term, vote, leadership) and the volume lock, outside PGDATA. */
+export const STATE_DIR = `${VOLUME_DIR}/pgswarm`;
+export const STATE_FILE = `${STATE_DIR}/state.json`;
+/** Held (flock) for as long as any PostgreSQL process of this volume runs: one postmaster per volume, ever. */
+export const LOCK_FILE = `${STATE_DIR}/volume.lock`;
+/** Diverged data a re-clone moved aside (one generation is kept). */
+export const DIVERGED_DIR_PREFIX = `${VOLUME_DIR}/pgdata.diverged.`;
+
+export const CONFIG_DIR = "/etc/pgswarm";
+export const SECRETS_DIR = "/run/secrets";
+export const SOCKET_DIR = "/var/run/postgresql";
+export const PG_BINDIR = "/usr/lib/postgresql/17/bin";
+
+/** Files pgswarm mounts as Docker configs into a member, by purpose. */
+export const CONFIG_FILES = {
+  postgresql: "postgresql.conf",
+  hba: "pg_hba.conf",
+  pgbackrest: "pgbackrest.conf",
+  repmgr: "repmgr.conf",
+  /** The cluster as the agent sees it: members, voters, timings, synchronous quorum (JSON). */
+  cluster: "cluster.json",
+} as const;
+export const configPath = (file: keyof typeof CONFIG_FILES) => `${CONFIG_DIR}/${CONFIG_FILES[file]}`;
+
+/**
+ * Settings the agent changes at run time (who to follow, the synchronous quorum, the member's name),
+ * written to this file in PGDATA, which postgresql.conf includes last; a reload applies them.
+ */
+export const RUNTIME_CONF = "pgswarm-runtime.conf";
+
+/** Credentials as Docker secrets: /run/secrets/pgswarm-<name>-password. */
+export const secretFile = (credential: string) => `${SECRETS_DIR}/pgswarm-${credential}-password`;
+/** The shared key members authenticate each other's agent requests with. */
+export const AGENT_KEY_CREDENTIAL = "agent-key";
+
+export const STANZA = "pgswarm";
+export const ROLES = {
+  superuser: "postgres",
+  replication: "repmgr",
+  monitor: "pgswarm_monitor",
+} as const;
+export const REPMGR_DB = "repmgr";
