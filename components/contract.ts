@@ -55,3 +55,41 @@ export const ROLES = {
   monitor: "pgswarm_monitor",
 } as const;
 export const REPMGR_DB = "repmgr";
+
+/** A DB member as the agents know it. Witnesses vote but hold no data. */
+export interface ClusterMember {
+  name: string;
+  kind: "data" | "witness";
+  /** repmgr's node_id. */
+  nodeId: number;
+}
+
+/** A role pgswarm keeps in PostgreSQL, its password taken from a mounted secret at every start. */
+export interface ManagedRole {
+  name: string;
+  /** The credential whose secret file holds the password (secretFile(credential)). */
+  credential: string;
+  /** CREATE/ALTER ROLE options, e.g. ["LOGIN", "SUPERUSER", "REPLICATION"]. */
+  options: string[];
+  /** Roles it is granted, e.g. ["pg_monitor"]. */
+  memberOf: string[];
+}
+
+/** cluster.json: what every member's agent reads at start. Rendered by components/postgres/render/clusterSpec.ts. */
+export interface ClusterSpec {
+  stack: string;
+  topology: "standalone" | "replicated" | "read-split";
+  members: ClusterMember[];
+  /** The data member that initialises the cluster when no member has data yet. */
+  initialPrimary: string;
+  database: { name: string; owner: string };
+  roles: ManagedRole[];
+  /** How many standbys must hold a commit before it is acknowledged (0: asynchronous). */
+  synchronousCount: number;
+  walArchiving: boolean;
+  /** The primary renews its lease this often; members unheard for timeoutMs are gone. */
+  heartbeatMs: number;
+  timeoutMs: number;
+  /** db-ro admits a standby at most this many bytes behind the primary. */
+  replicaMaxLagBytes: number;
+}

@@ -61,15 +61,14 @@ const nodeSchema = strict({
 });
 
 const failoverSchema = strict({
-  monitorInterval: duration.default("2s"),
-  reconnectAttempts: z.number().int().min(1).max(60).default(3),
-  reconnectInterval: duration.default("5s"),
+  heartbeat: duration.default("500ms"),
+  timeout: duration.default("3s"),
 });
 
 const routerSchema = strict({
   image: image.default("pgswarm/router:3.0"),
   replicas: z.number().int().min(1).max(9).default(2),
-  checkInterval: duration.default("1s"),
+  checkInterval: duration.default("500ms"),
 });
 
 const settingValue = z.union([z.string(), z.number(), z.boolean()], {

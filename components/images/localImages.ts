@@ -29,7 +29,12 @@ export class LocalImages extends pulumi.ComponentResource {
         `${name}-${dir}`,
         {
           imageName: args.tags[dir],
-          build: { context: path.join(args.projectDir, "images", dir), platform: "linux/amd64" },
+          build: {
+            // The postgres image builds from the project root: its agent shares components/contract.ts.
+            context: dir === "postgres" ? args.projectDir : path.join(args.projectDir, "images", dir),
+            dockerfile: path.join(args.projectDir, "images", dir, "Dockerfile"),
+            platform: "linux/amd64",
+          },
           skipPush: true,
         },
         { parent: this },

@@ -4,12 +4,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
+import { AGENT_KEY_CREDENTIAL } from "../contract";
 import { ENDPOINTS, POSTGRES_PORT } from "../names";
 import { configFile, type Credentials } from "../swarm";
 import { PgNode } from "./pgnode";
-import { renderPgbackrestConf, renderPgHba, renderPostgresqlConf } from "./render";
+import { renderClusterSpec, renderPgbackrestConf, renderPgHba, renderPostgresqlConf } from "./render";
 import { Router } from "./router";
-import { dbMembers, hasReadRouter, hasRouter } from "./topology";
+import { dbMembers, hasReadRouter } from "./topology";
 
 export interface ClusterArgs {
   stack: string;
@@ -38,50 +39,40 @@ export class PostgresCluster extends pulumi.ComponentResource {
     const { stack, config } = args;
     const members = dbMembers(stack, config);
     const dataMembers = members.filter((member) => member.kind === "data").map((member) => member.name);
-    const routed = hasRouter(config);
 
     const sharedConfigs = [
       configFile(`${name}-postgresql-conf`, stack, "postgresql.conf", renderPostgresqlConf(config), this),
       configFile(`${name}-pg-hba`, stack, "pg_hba.conf", renderPgHba(args.dbSubnet), this),
       configFile(`${name}-pgbackrest-conf`, stack, "pgbackrest.conf", renderPgbackrestConf(), this),
+      configFile(`${name}-cluster-json`, stack, "cluster.json", renderClusterSpec(stack, config), this),
     ];
+    const { passwords, agentKey } = args.credentials;
+    const secrets = [...Object.values(passwords), agentKey];
 
-    this.nodes = members.map(
-      (member) =>
-        new PgNode(
-          `${name}-${member.name}`,
-          {
-            stack,
-            member,
-            config,
-            image: args.images.postgres,
-            dbNetworkId: args.dbNetworkId,
-            // Without a router the single node is the endpoint.
-            aliases: !routed && member.initialPrimary ? [ENDPOINTS.rw, ENDPOINTS.alias] : [],
-            sharedConfigs,
-            credentials: args.credentials,
-          },
-          { parent: this },
-        ),
-    );
+    // Members are created and updated one after another — the witness first, then
+    // pgnodeN … pgnode1 — so a rolling change (a new image) restarts one member at a
+    // time, and the usual primary (pgnode1) last: at most one switchover.
+    const ordered = [...members].sort((a, b) => b.nodeId - a.nodeId);
+    const nodes = new Map<string, PgNode>();
+    let previous: PgNode | undefined;
+    for (const member of ordered) {
+      const node = new PgNode(
+        `${name}-${member.name}`,
+        { stack, member, config, image: args.images.postgres, dbNetworkId: args.dbNetworkId, sharedConfigs, secrets },
+        { parent: this, dependsOn: previous ? [previous] : [] },
+      );
+      nodes.set(member.name, node);
+      previous = node;
+    }
+    this.nodes = members.map((member) => nodes.get(member.name)!);
 
     const router = (mode: "rw" | "ro", aliases: string[]) =>
       new Router(
         `${name}-router-${mode}`,
-        {
-          stack,
-          mode,
-          config,
-          image: args.images.router,
-          dbNetworkId: args.dbNetworkId,
-          aliases,
-          dataMembers,
-          credentials: args.credentials,
-        },
+        { stack, mode, config, image: args.images.router, dbNetworkId: args.dbNetworkId, aliases, dataMembers },
         { parent: this },
       );
-    this.routers = [];
-    if (routed) this.routers.push(router("rw", [ENDPOINTS.rw, ENDPOINTS.alias]));
+    this.routers = [router("rw", [ENDPOINTS.rw, ENDPOINTS.alias])];
     if (hasReadRouter(config)) this.routers.push(router("ro", [ENDPOINTS.ro]));
 
     this.endpoints = {
@@ -94,3 +85,5 @@ export class PostgresCluster extends pulumi.ComponentResource {
     this.registerOutputs({ endpoints: this.endpoints });
   }
 }
+
+export { AGENT_KEY_CREDENTIAL };

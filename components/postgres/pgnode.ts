@@ -1,14 +1,15 @@
 /**
  * One DB member as a Swarm service: one replica pinned to its labelled node,
- * its own volume, DNS round-robin on the DB network, stop-first updates (two
- * postmasters on one volume is corruption) and a liveness-only health check
- * (a role check would make Swarm kill healthy standbys).
+ * its own volume, DNS round-robin on the DB network, stop-first updates, and
+ * a liveness-only health check (the member agent answers; a role check would
+ * make Swarm kill healthy standbys). The agent inside decides the member's role.
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
-import { DATA_DIR, labelList, ownerLabels, serviceName, volumeName } from "../names";
-import { configFile, configMount, resourceLimits, secretMount, type ConfigFile, type Credentials } from "../swarm";
+import { VOLUME_DIR } from "../contract";
+import { labelList, ownerLabels, serviceName, volumeName } from "../names";
+import { configFile, configMount, resourceLimits, secretMount, type ConfigFile, type SecretFile } from "../swarm";
 import { renderRepmgrConf } from "./render";
 import { placementConstraint, type DbMember } from "./topology";
 
@@ -18,29 +19,17 @@ export const POSTGRES_UID = 999;
 export interface PgNodeArgs {
   stack: string;
   member: DbMember;
-  config: StackConfig;
+  config: Pick<StackConfig, "database">;
   image: pulumi.Input<string>;
   dbNetworkId: pulumi.Input<string>;
-  /** Extra names on the DB network (standalone: db-rw and db). */
-  aliases: string[];
   sharedConfigs: ConfigFile[];
-  credentials: Credentials;
+  /** Every credential the member needs, mounted as files under /run/secrets. */
+  secrets: SecretFile[];
 }
 
-export function pgnodeEnv(member: DbMember, config: StackConfig): Record<string, string> {
-  const peers = Array.from({ length: config.database.nodes }, (_, index) => `pgnode${index + 1}`);
-  return {
-    PGSWARM_NODE_NAME: member.name,
-    PGSWARM_NODE_ID: String(member.nodeId),
-    PGSWARM_NODE_KIND: member.kind,
-    PGSWARM_TOPOLOGY: config.topology,
-    PGSWARM_INITIAL_PRIMARY: config.database.initialPrimary,
-    PGSWARM_PEERS: peers.join(","),
-    PGSWARM_DB_NAME: config.database.name,
-    PGSWARM_DB_USER: config.database.user,
-    // The witness holds only repmgr metadata: nothing to archive.
-    PGSWARM_WAL_ARCHIVING: config.database.walArchiving && member.kind === "data" ? "on" : "off",
-  };
+/** The member's identity; everything else comes from cluster.json. */
+export function pgnodeEnv(member: DbMember): Record<string, string> {
+  return { PGSWARM_NODE_NAME: member.name };
 }
 
 export class PgNode extends pulumi.ComponentResource {
@@ -49,13 +38,10 @@ export class PgNode extends pulumi.ComponentResource {
 
   constructor(name: string, args: PgNodeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("pgswarm:postgres:PgNode", name, {}, opts);
-    const { stack, member, config, credentials } = args;
+    const { stack, member, config } = args;
     this.serviceName = serviceName(stack, member.name);
 
-    const configs = [
-      ...args.sharedConfigs,
-      configFile(`${name}-repmgr-conf`, stack, "repmgr.conf", renderRepmgrConf(member, config), this),
-    ];
+    const configs = [...args.sharedConfigs, configFile(`${name}-repmgr-conf`, stack, "repmgr.conf", renderRepmgrConf(member), this)];
 
     this.service = new docker.Service(
       name,
@@ -64,42 +50,45 @@ export class PgNode extends pulumi.ComponentResource {
         labels: labelList({ ...ownerLabels(stack, "pgnode"), "pgswarm.member": member.name }),
         mode: { replicated: { replicas: 1 } },
         endpointSpec: { mode: "dnsrr" },
+        // Never two postmasters on one volume: the old task stops before the new one starts
+        // (the volume lock makes a new task wait for a straggler too).
         updateConfig: { parallelism: 1, order: "stop-first", failureAction: "pause", monitor: "30s" },
         rollbackConfig: { parallelism: 1, order: "stop-first" },
+        // `pulumi up` returns for a member only once it runs again, so members restart one at a time.
+        convergeConfig: { delay: "2s", timeout: "10m" },
         taskSpec: {
           containerSpec: {
             image: args.image,
             hostname: member.name,
-            // An init as PID 1 reaps the postmasters repmgr restarts through pg_ctl.
+            // An init as PID 1 forwards the stop signal to the agent and reaps what it leaves.
             init: true,
-            env: pgnodeEnv(member, config),
+            env: pgnodeEnv(member),
             mounts: [
               {
                 type: "volume",
                 source: volumeName(stack, member.name),
-                target: DATA_DIR,
+                target: VOLUME_DIR,
                 volumeOptions: { labels: labelList(ownerLabels(stack, "pgdata")) },
               },
             ],
             configs: configs.map((file) => configMount(file, POSTGRES_UID)),
-            secrets: Object.values(credentials.passwords).map((file) => secretMount(file, POSTGRES_UID)),
+            secrets: args.secrets.map((file) => secretMount(file, POSTGRES_UID)),
             healthcheck: {
-              // pg_isready, or alive while deliberately waiting for peers (images/postgres/pgswarm-health.sh).
+              // The agent answers: alive, whatever the member's role (images/postgres/pgswarm-health.sh).
               tests: ["CMD", "/usr/local/bin/pgswarm-health"],
               interval: "5s",
               timeout: "3s",
               retries: 3,
-              // Cloning a standby from a large primary takes a while.
-              startPeriod: "2m",
+              startPeriod: "10s",
             },
-            // SIGINT is PostgreSQL's fast shutdown: clean, without waiting for clients.
+            // The agent hands a primary's role over to a standby before it stops (a planned stop is a switchover).
             stopSignal: "SIGINT",
             stopGracePeriod: "60s",
           },
           placement: { constraints: [placementConstraint(member)] },
           resources: resourceLimits(config.database.resources),
-          restartPolicy: { condition: "any", delay: "5s" },
-          networksAdvanceds: [{ id: args.dbNetworkId, aliases: [member.name, ...args.aliases] }],
+          restartPolicy: { condition: "any", delay: "1s" },
+          networksAdvanceds: [{ id: args.dbNetworkId, aliases: [member.name] }],
         },
       },
       { parent: this },

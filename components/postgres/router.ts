@@ -1,14 +1,14 @@
 /**
- * A router: HAProxy in front of the DB members, deciding roles from the
- * members themselves. Stateless, so it runs several replicas spread over nodes
- * and updates start-first.
+ * A router: HAProxy in front of the DB members, admitting a member only while
+ * its agent says it has the role the router serves. Stateless, so it runs
+ * several replicas spread over nodes and updates start-first.
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
 import { labelList, ownerLabels, serviceName } from "../names";
-import { configFile, configMount, secretMount, type Credentials } from "../swarm";
-import { renderHaproxyCfg, type RouterMode } from "./render";
+import { configFile, configMount } from "../swarm";
+import { renderHaproxyCfg, ROUTER_HEALTH_PORT, type RouterMode } from "./render";
 
 /** The haproxy user's uid in our router image (fixed in images/router/Dockerfile). */
 export const HAPROXY_UID = 998;
@@ -16,12 +16,11 @@ export const HAPROXY_UID = 998;
 export interface RouterArgs {
   stack: string;
   mode: RouterMode;
-  config: StackConfig;
+  config: Pick<StackConfig, "database">;
   image: pulumi.Input<string>;
   dbNetworkId: pulumi.Input<string>;
   aliases: string[];
   dataMembers: string[];
-  credentials: Credentials;
 }
 
 export class Router extends pulumi.ComponentResource {
@@ -31,9 +30,8 @@ export class Router extends pulumi.ComponentResource {
   constructor(name: string, args: RouterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("pgswarm:postgres:Router", name, {}, opts);
     const { stack, mode, config } = args;
-    const endpoint = args.aliases[0];
-    this.serviceName = serviceName(stack, endpoint);
-    const haproxyCfg = configFile(`${name}-haproxy-cfg`, stack, "haproxy.cfg", renderHaproxyCfg(mode, config, args.dataMembers), this);
+    this.serviceName = serviceName(stack, args.aliases[0]);
+    const haproxyCfg = configFile(`${name}-haproxy-cfg`, stack, "haproxy.cfg", renderHaproxyCfg(mode, config as StackConfig, args.dataMembers), this);
 
     this.service = new docker.Service(
       name,
@@ -46,9 +44,8 @@ export class Router extends pulumi.ComponentResource {
         taskSpec: {
           containerSpec: {
             image: args.image,
-            env: { PGSWARM_ROUTER_MODE: mode, PGSWARM_DB_PEERS: args.dataMembers.join(",") },
+            env: { PGSWARM_ROUTER_MODE: mode },
             configs: [configMount(haproxyCfg, HAPROXY_UID)],
-            secrets: [secretMount(args.credentials.passwords.monitor, HAPROXY_UID)],
             healthcheck: {
               tests: ["CMD", "/usr/local/bin/pgswarm-router-health"],
               interval: "5s",
@@ -64,6 +61,6 @@ export class Router extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.registerOutputs({ serviceName: this.serviceName });
+    this.registerOutputs({ serviceName: this.serviceName, healthPort: ROUTER_HEALTH_PORT });
   }
 }

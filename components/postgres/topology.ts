@@ -55,5 +55,10 @@ export function ownedNodeLabels(stack: string, config: StackConfig): Record<stri
   return owned;
 }
 
-export const hasRouter = (config: StackConfig) => config.topology !== "standalone";
+/**
+ * Every topology has the rw router: `db-rw` and `db` are always a router's
+ * names, so a DB service's network attachment never changes with the
+ * topology (pulumi-docker replaces a service whose aliases change).
+ */
+export const hasRouter = (_config: StackConfig) => true;
 export const hasReadRouter = (config: StackConfig) => config.topology === "read-split";

@@ -6,6 +6,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { AGENT_KEY_CREDENTIAL } from "../contract";
 import { labelList, ownerLabels } from "../names";
 import { renderPgpass } from "./pgpass";
 
@@ -29,6 +30,8 @@ export class Credentials extends pulumi.ComponentResource {
   readonly passwords: Record<CredentialName, SecretFile>;
   /** A libpq password file for the application user. */
   readonly appPgpass: SecretFile;
+  /** The key DB members' agents authenticate each other with (votes, leases, switchovers). */
+  readonly agentKey: SecretFile;
 
   constructor(name: string, args: CredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("pgswarm:swarm:Credentials", name, {}, opts);
@@ -51,6 +54,8 @@ export class Credentials extends pulumi.ComponentResource {
     });
     this.passwords = Object.fromEntries(entries.map(([credential, file]) => [credential, file])) as Record<CredentialName, SecretFile>;
     const appPassword = entries.find(([credential]) => credential === "app")![2];
+    const agentKey = new random.RandomPassword(`${name}-${AGENT_KEY_CREDENTIAL}`, { length: 40, special: false }, { parent: this });
+    this.agentKey = secretFile(`${AGENT_KEY_CREDENTIAL}-password`, agentKey.result.apply(base64));
     this.appPgpass = secretFile(
       "app-pgpass",
       appPassword.result.apply((password) => base64(renderPgpass(args.appUser, password))),

@@ -1,8 +1,4 @@
 #!/bin/bash
-# Builds the monitor user's pgpass from its Docker secret, then runs HAProxy in the foreground.
+# Runs HAProxy in the foreground with the configuration pgswarm rendered.
 set -Eeuo pipefail
-(
-  umask 077
-  printf '*:*:*:pgswarm_monitor:%s\n' "$(</run/secrets/pgswarm-monitor-password)" >"$PGPASSFILE"
-)
 exec haproxy -W -db -f /etc/pgswarm/haproxy.cfg

@@ -31,3 +31,45 @@ export function standaloneStack(options: { appReplicas?: number } = {}): Record<
     },
   };
 }
+
+export interface ReplicatedOptions {
+  topology?: "replicated" | "read-split";
+  /** 3 data members (pgm, pgw1, pgw2), or 2 data members (pgw1, pgw2) and the witness on pgm. */
+  shape?: "three" | "witness";
+  synchronous?: "quorum" | "off";
+  appReplicas?: number;
+  replicaMaxLag?: string;
+}
+
+/** Replicated or read-split: a member on each node (or two and a witness), the demo app on every node, published in host mode. */
+export function replicatedStack(options: ReplicatedOptions = {}): Record<string, unknown> {
+  const witness = options.shape === "witness";
+  return {
+    "pgswarm:topology": options.topology ?? "replicated",
+    "pgswarm:nodes": {
+      pgm: { backups: !witness, labels: { role: "app" } },
+      pgw1: { backups: true, labels: { role: "app" } },
+      pgw2: { backups: true, labels: { role: "app" } },
+    },
+    "pgswarm:database": {
+      nodes: witness ? 2 : 3,
+      placement: witness ? { pgnode1: "pgw1", pgnode2: "pgw2" } : { pgnode1: "pgm", pgnode2: "pgw1", pgnode3: "pgw2" },
+      ...(witness ? { witness: "pgm" } : {}),
+      synchronous: options.synchronous ?? "quorum",
+      walArchiving: "on",
+      ...(options.replicaMaxLag ? { replicaMaxLag: options.replicaMaxLag } : {}),
+    },
+    "pgswarm:networks": { encrypted: false },
+    "pgswarm:services": {
+      web: {
+        image: "pgswarm/demo-app:latest",
+        uid: 1000,
+        replicas: options.appReplicas ?? 3,
+        database: options.topology === "read-split" ? "split" : "rw",
+        placement: ["node.labels.role == app"],
+        publish: [{ port: DEMO_PORT, target: 8080, mode: "host" }],
+        healthcheck: { command: ["node", "/app/dist/healthcheck.js"], interval: "2s", startPeriod: "5s" },
+      },
+    },
+  };
+}

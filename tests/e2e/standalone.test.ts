@@ -45,7 +45,7 @@ beforeAll(async () => {
 describe("standalone on a 3-node swarm", () => {
   it("converges: every task running and healthy, pgnode1 on its labelled node only", async () => {
     const services = (await swarm.stackServices(STACK)).map((service) => service.Spec.Name).sort();
-    expect(services).toEqual([`${STACK}_pgnode1`, `${STACK}_web`]);
+    expect(services).toEqual([`${STACK}_db-rw`, `${STACK}_pgnode1`, `${STACK}_web`]);
     const pgnode = await swarm.runningTasks(`${STACK}_pgnode1`);
     expect(pgnode.map((task) => task.node)).toEqual(["pgw1"]);
     // Only role=app nodes carry the app.

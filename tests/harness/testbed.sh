@@ -6,6 +6,7 @@
 #
 #   testbed.sh up      tear down, then build the swarm and the images
 #   testbed.sh down    remove the nodes, their data and the link
+#   testbed.sh images  rebuild the images and load them on the running nodes
 #   testbed.sh env     print the variables the e2e tests read
 set -Eeuo pipefail
 
@@ -165,12 +166,20 @@ ensure_base_image() {
   rm -rf "$rootfs"
 }
 
+# The postgres image builds from the repository root (its agent shares components/contract.ts).
+build_context() {
+  case "$1" in
+    postgres) echo "$ROOT_DIR" ;;
+    *) echo "$ROOT_DIR/images/$1" ;;
+  esac
+}
+
 build_images() {
   local dir
   for image in "${IMAGES[@]}"; do
     dir=${image#pgswarm/}
     dir=${dir%%:*}
-    docker build -q -t "$image" "$ROOT_DIR/images/$dir" >/dev/null 2>>"$LOG_DIR/build.log" || {
+    docker build -q -t "$image" -f "$ROOT_DIR/images/$dir/Dockerfile" "$(build_context "$dir")" >/dev/null 2>>"$LOG_DIR/build.log" || {
       echo "testbed: building $image failed; see $LOG_DIR/build.log" >&2
       tail -30 "$LOG_DIR/build.log" >&2
       exit 1
@@ -231,12 +240,23 @@ up() {
   print_env
 }
 
+images() {
+  require docker
+  phase "building images"
+  build_images
+  phase_done
+  phase "loading images on every node"
+  distribute_images
+  phase_done
+}
+
 case "${1:-}" in
   up) up ;;
+  images) images ;;
   down) down ;;
   env) print_env ;;
   *)
-    echo "usage: $0 up|down|env" >&2
+    echo "usage: $0 up|down|images|env" >&2
     exit 2
     ;;
 esac

@@ -52,7 +52,8 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
     const passwords = result.resources
       .filter((resource) => resource.type === "random:index/randomPassword:RandomPassword")
       .map((resource) => `pw-${stableSuffix(resource.name)}`);
-    expect(passwords).toHaveLength(4);
+    // superuser, replication, monitor, app, and the agents' key.
+    expect(passwords).toHaveLength(5);
     for (const service of ofType(result, SERVICE)) {
       const container = service.inputs.taskSpec.containerSpec;
       for (const secret of container.secrets ?? []) expect(secretIds.has(secret.secretId)).toBe(true);
@@ -73,10 +74,10 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
 });
 
 describe("topologies", () => {
-  it("standalone: one DB node that answers as db-rw and db, no router", () => {
-    expect(services("dev")).toEqual(["dev_pgnode1", "dev_web"]);
-    const aliases = serviceNamed(runs.dev, "dev_pgnode1").inputs.taskSpec.networksAdvanceds[0].aliases;
-    expect(aliases).toEqual(["pgnode1", "db-rw", "db"]);
+  it("standalone: one DB node behind the rw router, so db-rw and db never move onto a DB service", () => {
+    expect(services("dev")).toEqual(["dev_db-rw", "dev_pgnode1", "dev_web"]);
+    expect(serviceNamed(runs.dev, "dev_pgnode1").inputs.taskSpec.networksAdvanceds[0].aliases).toEqual(["pgnode1"]);
+    expect(serviceNamed(runs.dev, "dev_db-rw").inputs.taskSpec.networksAdvanceds[0].aliases).toEqual(["db-rw", "db"]);
   });
 
   it("replicated: three DB nodes and a rw router holding db-rw and db", () => {
@@ -93,10 +94,11 @@ describe("topologies", () => {
   });
 
   it.each([
-    // shared (postgresql.conf, pg_hba.conf, pgbackrest.conf) + repmgr.conf per DB node + haproxy.cfg per router
-    ["dev", 5, 3 + 1 + 0],
-    ["staging", 5, 3 + 3 + 1],
-    ["prod", 5, 3 + 3 + 2],
+    // secrets: 4 passwords, the app's pgpass and the agents' key;
+    // configs: shared (postgresql.conf, pg_hba.conf, pgbackrest.conf, cluster.json) + repmgr.conf per DB node + haproxy.cfg per router
+    ["dev", 6, 4 + 1 + 1],
+    ["staging", 6, 4 + 3 + 1],
+    ["prod", 6, 4 + 3 + 2],
   ])("%s: %i secrets and %i configs", (stack, secrets, configs) => {
     expect(ofType(runs[stack], SECRET)).toHaveLength(secrets);
     expect(ofType(runs[stack], CONFIG)).toHaveLength(configs);

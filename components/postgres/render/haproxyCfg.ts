@@ -1,70 +1,93 @@
 /**
- * haproxy.cfg for a router: TCP to the DB members, with a role check run
- * against each member every checkInterval. A member that leaves the pool has
- * its sessions closed, so no client keeps writing to a demoted node.
+ * haproxy.cfg for a router. Each backend admits a member only after the
+ * member's own agent says it has the backend's role — `primary` holds the
+ * primary's lease; `replicas` stream from it within the lag limit — judged
+ * twice: HAProxy's HTTP check against the agent, and the router's role gate
+ * (images/router/pgswarm-gate.lua), which keeps every server disabled until
+ * the agent has answered and closes a server's sessions the moment it does not.
+ * No process is forked per check.
  *
- * rw: only the primary. ro: replicas within the lag limit; each member also
- * appears as a `backup` primary so reads go to the primary when no replica is fit.
+ * rw: only the primary. ro: streaming replicas within the lag limit, and the
+ * primary when no replica qualifies.
  */
 import { parseDurationMs, parseSizeBytes, type StackConfig } from "../../config";
-import { POSTGRES_PORT } from "../../names";
+import { AGENT_PORT, POSTGRES_PORT } from "../../contract";
 
 export type RouterMode = "rw" | "ro";
 export const ROUTER_HEALTH_PORT = 8404;
-export const ROLE_CHECK = "/usr/local/bin/pgswarm-check-role";
+export const ROUTER_METRICS_PORT = 8405;
+export const GATE_SCRIPT = "/usr/local/share/pgswarm/gate.lua";
+/** The agent paths each backend's members must answer 200 on. */
+export const ROLE_PATHS = { primary: "/primary", replicas: "/replica" } as const;
 
-function serverLine(name: string, host: string, role: "primary" | "replica", backup: boolean): string {
-  return `    server ${name}-${role} ${host}:${POSTGRES_PORT} check${backup ? " backup" : ""}`;
+function backend(name: keyof typeof ROLE_PATHS, path: string, members: string[], intervalMs: number): string {
+  const servers = members.map((member) => `    server ${member} ${member}:${POSTGRES_PORT}`);
+  return `backend ${name}
+    balance ${name === "primary" ? "first" : "roundrobin"}
+    option httpchk
+    http-check send meth GET uri ${path}
+    http-check expect status 200
+    default-server check port ${AGENT_PORT} inter ${intervalMs}ms fastinter ${intervalMs}ms downinter ${intervalMs}ms fall 1 rise 1 on-marked-down shutdown-sessions resolvers docker init-addr none disabled
+${servers.join("\n")}
+`;
 }
 
 export function renderHaproxyCfg(mode: RouterMode, config: StackConfig, dataMembers: string[]): string {
-  const interval = Math.max(250, parseDurationMs(config.database.router.checkInterval) ?? 1000);
+  const interval = Math.max(100, parseDurationMs(config.database.router.checkInterval) ?? 500);
   const maxLag = parseSizeBytes(config.database.replicaMaxLag) ?? 0;
-  const servers =
+  const replicaPath = `${ROLE_PATHS.replicas}?lag=${maxLag}`;
+  const routing =
     mode === "rw"
-      ? dataMembers.map((member) => serverLine(member, member, "primary", false))
-      : [
-          ...dataMembers.map((member) => serverLine(member, member, "replica", false)),
-          ...dataMembers.map((member) => serverLine(member, member, "primary", true)),
-        ];
+      ? "    default_backend primary"
+      : "    use_backend replicas if { nbsrv(replicas) gt 0 }\n    default_backend primary";
   return `# Rendered by pgswarm: the ${mode} router.
 global
     log stdout format raw local0 info
     maxconn 4000
-    external-check preserve-env
-    insecure-fork-wanted
-    setenv PGSWARM_MAX_LAG_BYTES ${maxLag}
+    stats socket /var/lib/haproxy/admin.sock mode 600 level admin
+    setenv PGSWARM_GATE_INTERVAL_MS ${Math.max(100, Math.round(interval / 2))}
+    setenv PGSWARM_AGENT_PORT ${AGENT_PORT}
+    setenv PGSWARM_PATH_primary ${ROLE_PATHS.primary}
+    setenv PGSWARM_PATH_replicas ${replicaPath}
+    lua-load ${GATE_SCRIPT}
 
 defaults
     mode tcp
     log global
-    option tcplog
+    option dontlognull
     option tcpka
-    timeout connect 3s
+    timeout connect 2s
     timeout client 30m
     timeout server 30m
-    timeout check ${Math.max(1000, interval * 2)}ms
+    timeout check ${Math.max(200, interval)}ms
 
 resolvers docker
     nameserver dns 127.0.0.11:53
-    resolve_retries 3
-    timeout resolve 1s
-    timeout retry 1s
-    hold valid 2s
-    hold obsolete 2s
+    resolve_retries 2
+    timeout resolve 500ms
+    timeout retry 500ms
+    hold valid 1s
+    # A vanished member keeps its last address: its checks fail first, so it is never re-admitted by a resolution.
+    hold nx 1h
+    hold obsolete 1h
 
 frontend health
     mode http
+    no log
     bind :${ROUTER_HEALTH_PORT}
     monitor-uri /healthz
 
-listen postgres
+frontend metrics
+    mode http
+    no log
+    bind :${ROUTER_METRICS_PORT}
+    http-request use-service prometheus-exporter if { path /metrics }
+
+frontend postgres
+    # Member state changes are logged by the backends; a line per client connection is noise.
+    no log
     bind :${POSTGRES_PORT}
-    balance ${mode === "rw" ? "first" : "leastconn"}
-    option external-check
-    external-check path "/usr/local/bin:/usr/bin:/bin"
-    external-check command ${ROLE_CHECK}
-    default-server inter ${interval}ms fall 2 rise 2 on-marked-down shutdown-sessions on-marked-up shutdown-backup-sessions resolvers docker init-addr none
-${servers.join("\n")}
-`;
+${routing}
+
+${backend("primary", ROLE_PATHS.primary, dataMembers, interval)}${mode === "ro" ? `\n${backend("replicas", replicaPath, dataMembers, interval)}` : ""}`;
 }

@@ -4,3 +4,4 @@ export * from "./repmgrConf";
 export * from "./haproxyCfg";
 export * from "./pgbackrestConf";
 export { confValue } from "./confFormat";
+export * from "./clusterSpec";

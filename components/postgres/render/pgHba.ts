@@ -2,7 +2,8 @@
  * pg_hba.conf: scram-sha-256 everywhere, and only from the DB network. Local
  * socket access is for the container's own scripts (initdb, health checks).
  */
-export const REPMGR_USER = "repmgr";
+import { REPMGR_USER } from "./repmgrConf";
+export { REPMGR_USER };
 export const MONITOR_USER = "pgswarm_monitor";
 
 export function renderPgHba(dbSubnet: string): string {

@@ -16,6 +16,11 @@ log-level-console=warn
 log-level-stderr=warn
 log-level-file=off
 
+# A standby asks the archive for every WAL segment it lacks, and most are not there yet: not an error worth a log line.
+[global:archive-get]
+log-level-console=off
+log-level-stderr=off
+
 [${STANZA}]
 pg1-path=${PGDATA}
 pg1-socket-path=/var/run/postgresql

@@ -1,5 +1,6 @@
 /** postgresql.conf for every data node of a cluster (one file: roles change at run time, the file does not). */
 import { durationSeconds, sizeKilobytes, type StackConfig } from "../../config";
+import { RUNTIME_CONF } from "../../contract";
 import { CONFIG_DIR, POSTGRES_PORT } from "../../names";
 import { confLines, HEADER } from "./confFormat";
 
@@ -20,7 +21,7 @@ export function synchronousStandbyNames(config: StackConfig): string {
  * which holds the election back (standby_disconnect_on_failover).
  */
 export function replicationTimeoutSeconds(config: StackConfig): number {
-  return Math.max(5, durationSeconds(config.database.failover.reconnectInterval) * 2);
+  return Math.max(2, durationSeconds(config.database.failover.timeout));
 }
 
 export function renderPostgresqlConf(config: StackConfig): string {
@@ -42,20 +43,25 @@ export function renderPostgresqlConf(config: StackConfig): string {
     max_slot_wal_keep_size: `${Math.max(sizeKilobytes(database.replicaMaxLag) * 64, 1024 * 1024)}kB`,
     archive_mode: true,
     archive_command: database.walArchiving ? ARCHIVE_COMMAND_ON : ARCHIVE_COMMAND_OFF,
-    archive_timeout: "5min",
-    synchronous_standby_names: synchronousStandbyNames(config),
+    restore_command: database.walArchiving ? 'pgbackrest --stanza=pgswarm archive-get %f "%p"' : "",
+    archive_timeout: "60s",
+    wal_retrieve_retry_interval: "500ms",
+    wal_keep_size: "512MB",
+    hot_standby_feedback: true,
     shared_preload_libraries: replicated ? "repmgr" : "",
     log_destination: "stderr",
     logging_collector: false,
     log_line_prefix: "%m [%p] %q%u@%d ",
     log_connections: false,
-    tcp_keepalives_idle: 60,
-    tcp_keepalives_interval: 10,
-    tcp_keepalives_count: 6,
+    tcp_keepalives_idle: 10,
+    tcp_keepalives_interval: 5,
+    tcp_keepalives_count: 3,
   };
   const sections = [HEADER, "", "# Managed by pgswarm", confLines(managed)];
   if (Object.keys(database.settings).length > 0) {
     sections.push("", "# From database.settings", confLines(database.settings));
   }
+  // Last: what the member agent sets at run time (whom to follow, which standbys commits wait for).
+  sections.push("", `include_if_exists = '${RUNTIME_CONF}'`);
   return `${sections.join("\n")}\n`;
 }

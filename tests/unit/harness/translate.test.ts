@@ -61,7 +61,7 @@ describe("a DB service the program declares, as the Engine API receives it", () 
       Interval: 5e9,
       Timeout: 3e9,
       Retries: 3,
-      StartPeriod: 120e9,
+      StartPeriod: 10e9,
     });
     expect(spec.TaskTemplate.ContainerSpec.StopGracePeriod).toBe(60e9);
     expect(spec.TaskTemplate.ContainerSpec.Init).toBe(true);

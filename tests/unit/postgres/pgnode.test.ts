@@ -21,21 +21,8 @@ describe("DB members", () => {
     expect(members.filter((member) => member.initialPrimary).map((member) => member.name)).toEqual(["pgnode2"]);
   });
 
-  it("tell the entry script who they are and who their peers are, with no secret", () => {
-    expect(pgnodeEnv(members[0], config)).toEqual({
-      PGSWARM_NODE_NAME: "pgnode1",
-      PGSWARM_NODE_ID: "1",
-      PGSWARM_NODE_KIND: "data",
-      PGSWARM_TOPOLOGY: "replicated",
-      PGSWARM_INITIAL_PRIMARY: "pgnode2",
-      PGSWARM_PEERS: "pgnode1,pgnode2",
-      PGSWARM_DB_NAME: "app",
-      PGSWARM_DB_USER: "app",
-      PGSWARM_WAL_ARCHIVING: "on",
-    });
-  });
-
-  it("the witness archives nothing: it holds only repmgr's metadata", () => {
-    expect(pgnodeEnv(members[2], config)).toMatchObject({ PGSWARM_NODE_KIND: "witness", PGSWARM_NODE_ID: "99", PGSWARM_WAL_ARCHIVING: "off" });
+  it("tell the member agent only who they are: the cluster comes from cluster.json, and no secret", () => {
+    expect(pgnodeEnv(members[0])).toEqual({ PGSWARM_NODE_NAME: "pgnode1" });
+    expect(pgnodeEnv(members[2])).toEqual({ PGSWARM_NODE_NAME: "pgwitness" });
   });
 });

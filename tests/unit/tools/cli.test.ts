@@ -58,14 +58,14 @@ describe("plan", () => {
       const [, key, value] = constraint.match(/^node\.labels\.(\S+) == (\S+)$/)!;
       return labels.find((resource: any) => resource.labels[key] === value).node;
     });
-    expect(labelled).toEqual(["db-a", "db-b", "db-c"]);
+    expect(labelled.sort()).toEqual(["db-a", "db-b", "db-c"]);
   });
 
   it("lists the routers, the app services, secrets and configs", () => {
     expect(services.map((service: any) => service.dockerName)).toEqual(
       expect.arrayContaining(["prod_db-rw", "prod_db-ro", "prod_web", "prod_worker"]),
     );
-    expect(plan.resources.filter((resource: any) => resource.type === "secret")).toHaveLength(5);
+    expect(plan.resources.filter((resource: any) => resource.type === "secret")).toHaveLength(6);
     expect(plan.resources.filter((resource: any) => resource.type === "config").length).toBeGreaterThanOrEqual(8);
     expect(plan.outputs.endpoints).toMatchObject({ rw: "db-rw", ro: "db-ro" });
   });

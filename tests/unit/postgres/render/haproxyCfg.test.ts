@@ -5,42 +5,69 @@ const config = validateStack(
   {
     topology: "read-split",
     nodes: { a: { backups: true }, b: { backups: true }, c: { backups: true } },
-    database: { nodes: 3, placement: { pgnode1: "a", pgnode2: "b", pgnode3: "c" }, replicaMaxLag: "8MB", router: { checkInterval: "500ms" } },
+    database: { nodes: 3, placement: { pgnode1: "a", pgnode2: "b", pgnode3: "c" }, replicaMaxLag: "8MB", router: { checkInterval: "400ms" } },
   },
   "test",
 );
 const members = ["pgnode1", "pgnode2", "pgnode3"];
-const servers = (cfg: string) => cfg.split("\n").filter((line) => line.trim().startsWith("server "));
+
+/** The lines of one section ("backend primary", "frontend postgres", …). */
+function section(cfg: string, header: string): string[] {
+  const lines = cfg.split("\n");
+  const start = lines.findIndex((line) => line === header);
+  if (start < 0) return [];
+  const end = lines.findIndex((line, index) => index > start && /^\S/.test(line));
+  return lines.slice(start + 1, end < 0 ? undefined : end).map((line) => line.trim()).filter((line) => line && !line.startsWith("#"));
+}
 
 describe("haproxy.cfg", () => {
-  it("rw sends to the primary only, checking every member's role", () => {
+  it("rw sends every connection to the primary backend, which holds every data member", () => {
     const cfg = renderHaproxyCfg("rw", config, members);
-    expect(servers(cfg).map((line) => line.trim())).toEqual([
-      "server pgnode1-primary pgnode1:5432 check",
-      "server pgnode2-primary pgnode2:5432 check",
-      "server pgnode3-primary pgnode3:5432 check",
+    expect(section(cfg, "frontend postgres")).toContain("default_backend primary");
+    expect(section(cfg, "backend primary").filter((line) => line.startsWith("server "))).toEqual([
+      "server pgnode1 pgnode1:5432",
+      "server pgnode2 pgnode2:5432",
+      "server pgnode3 pgnode3:5432",
     ]);
-    expect(cfg).toMatch(/external-check command \/usr\/local\/bin\/pgswarm-check-role/);
+    expect(section(cfg, "backend replicas")).toEqual([]);
   });
 
-  it("ro balances over replicas and falls back to the primary as a backup", () => {
-    const lines = servers(renderHaproxyCfg("ro", config, members)).map((line) => line.trim());
-    expect(lines.filter((line) => line.includes("-replica ") && !line.endsWith("backup"))).toHaveLength(3);
-    expect(lines.filter((line) => line.includes("-primary ") && line.endsWith("backup"))).toHaveLength(3);
+  it("admits a member to the primary backend only when its agent answers /primary (it holds the lease)", () => {
+    const primary = section(renderHaproxyCfg("rw", config, members), "backend primary");
+    expect(primary).toContain("http-check send meth GET uri /primary");
+    expect(primary).toContain("http-check expect status 200");
   });
 
-  it("checks at the configured interval and closes sessions to a node leaving the pool", () => {
-    const cfg = renderHaproxyCfg("rw", config, members);
-    expect(cfg).toMatch(/default-server inter 500ms fall 2 rise 2 on-marked-down shutdown-sessions/);
+  it("starts every server disabled: the role gate admits it after its agent answered, never a DNS answer alone", () => {
+    for (const mode of ["rw", "ro"] as const) {
+      const cfg = renderHaproxyCfg(mode, config, members);
+      const defaults = cfg.split("\n").filter((line) => line.trim().startsWith("default-server"));
+      expect(defaults.length).toBeGreaterThan(0);
+      for (const line of defaults) expect(line.split(/\s+/)).toEqual(expect.arrayContaining(["disabled", "check", "port", "8008"]));
+      expect(cfg).toMatch(/^\s+lua-load \/usr\/local\/share\/pgswarm\/gate\.lua$/m);
+    }
   });
 
-  it("passes the lag limit to the role check in bytes", () => {
-    expect(renderHaproxyCfg("ro", config, members)).toMatch(/setenv PGSWARM_MAX_LAG_BYTES 8388608/);
+  it("checks at the configured interval and closes the sessions of a member that leaves", () => {
+    const line = renderHaproxyCfg("rw", config, members).split("\n").find((text) => text.includes("default-server"))!;
+    expect(line).toContain("inter 400ms");
+    expect(line).toContain("fall 1 rise 1");
+    expect(line).toContain("on-marked-down shutdown-sessions");
   });
 
-  it("resolves members through Docker's DNS, so a rescheduled task is found again", () => {
-    const cfg = renderHaproxyCfg("rw", config, members);
-    expect(cfg).toMatch(/nameserver dns 127\.0\.0\.11:53/);
-    expect(cfg).toMatch(/resolvers docker init-addr none/);
+  it("ro reads from replicas within the lag limit (bytes), and from the primary when none qualifies", () => {
+    const cfg = renderHaproxyCfg("ro", config, members);
+    expect(section(cfg, "frontend postgres")).toEqual(["no log", "bind :5432", "use_backend replicas if { nbsrv(replicas) gt 0 }", "default_backend primary"]);
+    expect(section(cfg, "backend replicas")).toContain(`http-check send meth GET uri /replica?lag=${8 * 1024 * 1024}`);
+    expect(cfg).toContain(`setenv PGSWARM_PATH_replicas /replica?lag=${8 * 1024 * 1024}`);
+  });
+
+  it("keeps a vanished member's last address, so a name that resolves again is not admitted by the resolution", () => {
+    const resolvers = section(renderHaproxyCfg("rw", config, members), "resolvers docker");
+    expect(resolvers).toEqual(expect.arrayContaining(["hold nx 1h", "hold obsolete 1h"]));
+  });
+
+  it("serves HAProxy's Prometheus metrics", () => {
+    expect(section(renderHaproxyCfg("rw", config, members), "frontend metrics")).toContain("http-request use-service prometheus-exporter if { path /metrics }");
   });
 });

@@ -36,9 +36,9 @@ describe("postgresql.conf", () => {
   });
 
   it("lets standbys notice a dead primary within the failover timing, not PostgreSQL's 60 s", () => {
-    const conf = renderPostgresqlConf(stack("replicated", { failover: { reconnectInterval: "5s" } }));
-    expect(setting(conf, "wal_receiver_timeout")).toBe("'10s'");
-    expect(setting(conf, "wal_sender_timeout")).toBe("'10s'");
+    const conf = renderPostgresqlConf(stack("replicated", { failover: { timeout: "4s" } }));
+    expect(setting(conf, "wal_receiver_timeout")).toBe("'4s'");
+    expect(setting(conf, "wal_sender_timeout")).toBe("'4s'");
   });
 
   it("quorum commit means any one other node acknowledges, whichever node is primary", () => {

@@ -1,0 +1,52 @@
+/**
+ * cluster.json: the cluster as every member's agent sees it — who the members
+ * are, who votes, the timings of leases and elections, how many standbys a
+ * commit needs, and the roles to keep. One file for all members; each member
+ * knows its own name from its environment.
+ */
+import { parseDurationMs, parseSizeBytes, type StackConfig } from "../../config";
+import { AGENT_KEY_CREDENTIAL, ROLES, type ClusterSpec } from "../../contract";
+import { dbMembers } from "../topology";
+
+/**
+ * Standbys that must hold a commit before it is acknowledged. With V voters and
+ * a majority M, a commit on the primary and V − M standbys is on at least one
+ * member of every majority that could elect a successor, so it survives any
+ * single failure.
+ */
+export function synchronousCount(config: StackConfig): number {
+  if (config.topology === "standalone" || config.database.synchronous === "off") return 0;
+  const voters = config.database.nodes + (config.database.witness ? 1 : 0);
+  const majority = Math.floor(voters / 2) + 1;
+  return Math.max(1, voters - majority);
+}
+
+export function managedRoles(config: StackConfig): ClusterSpec["roles"] {
+  return [
+    { name: ROLES.superuser, credential: "superuser", options: ["LOGIN", "SUPERUSER"], memberOf: [] },
+    // pg_rewind and repmgr's clone connect as this role; replication connections too.
+    { name: ROLES.replication, credential: "replication", options: ["LOGIN", "SUPERUSER", "REPLICATION"], memberOf: [] },
+    { name: ROLES.monitor, credential: "monitor", options: ["LOGIN"], memberOf: ["pg_monitor"] },
+    { name: config.database.user, credential: "app", options: ["LOGIN"], memberOf: [] },
+  ];
+}
+
+export function renderClusterSpec(stack: string, config: StackConfig): string {
+  const spec: ClusterSpec = {
+    stack,
+    topology: config.topology,
+    members: dbMembers(stack, config).map((member) => ({ name: member.name, kind: member.kind, nodeId: member.nodeId })),
+    initialPrimary: config.database.initialPrimary,
+    database: { name: config.database.name, owner: config.database.user },
+    roles: managedRoles(config),
+    synchronousCount: synchronousCount(config),
+    walArchiving: config.database.walArchiving,
+    heartbeatMs: parseDurationMs(config.database.failover.heartbeat) ?? 500,
+    timeoutMs: parseDurationMs(config.database.failover.timeout) ?? 3000,
+    replicaMaxLagBytes: parseSizeBytes(config.database.replicaMaxLag) ?? 16 * 1024 * 1024,
+  };
+  return `${JSON.stringify(spec, null, 2)}\n`;
+}
+
+/** The credential every member's agent authenticates its peers with. */
+export { AGENT_KEY_CREDENTIAL };

@@ -1,0 +1,58 @@
+/** The files a member keeps in its volume besides PostgreSQL's own: installed configuration, markers, ~/.pgpass. */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { configPath, PGDATA, ROLES, secretFile, STATE_DIR } from "../../../components/contract";
+
+export function readSecret(credential: string): string {
+  return fs.readFileSync(secretFile(credential), "utf8").trim();
+}
+
+/**
+ * The rendered configuration, placed where PostgreSQL (and pg_rewind's single-user
+ * recovery) reads it. postgresql.auto.conf is emptied: pgswarm's settings come from
+ * the stack, and clones and rewinds must not leave an old primary_conninfo behind.
+ */
+export function installConfig(): void {
+  place(path.join(PGDATA, "postgresql.conf"), fs.readFileSync(configPath("postgresql"), "utf8"));
+  place(path.join(PGDATA, "pg_hba.conf"), fs.readFileSync(configPath("hba"), "utf8"));
+  place(path.join(PGDATA, "postgresql.auto.conf"), "# pgswarm manages every setting through the stack file.\n");
+}
+
+/** Writes a file of ours in PGDATA, whatever mode an earlier copy (a clone, a rewind) left it with. */
+function place(file: string, text: string): void {
+  fs.rmSync(file, { force: true });
+  fs.writeFileSync(file, text, { mode: 0o600 });
+}
+
+export function markStandby(standby: boolean): void {
+  const signal = path.join(PGDATA, "standby.signal");
+  if (standby) fs.writeFileSync(signal, "", { mode: 0o600 });
+  else fs.rmSync(signal, { force: true });
+}
+
+/** Present while a data directory is being created: an interrupted initdb or clone is redone, never served. */
+const INIT_MARKER = path.join(STATE_DIR, "initialising");
+export const initMarker = {
+  set: () => {
+    fs.mkdirSync(STATE_DIR, { recursive: true });
+    fs.writeFileSync(INIT_MARKER, "");
+  },
+  clear: () => fs.rmSync(INIT_MARKER, { force: true }),
+  present: () => fs.existsSync(INIT_MARKER),
+};
+
+/** ~/.pgpass for the replication and superuser roles (libpq refuses it unless it is 0600). */
+export function writePgpass(): void {
+  const escape = (field: string) => field.replace(/\\/g, "\\\\").replace(/:/g, "\\:");
+  const replication = escape(readSecret("replication"));
+  const superuser = escape(readSecret("superuser"));
+  const lines = [
+    `*:*:*:${ROLES.replication}:${replication}`,
+    `*:*:replication:${ROLES.replication}:${replication}`,
+    `*:*:*:${ROLES.superuser}:${superuser}`,
+  ];
+  const file = path.join(os.homedir(), ".pgpass");
+  fs.writeFileSync(file, `${lines.join("\n")}\n`, { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+}

@@ -1,0 +1,62 @@
+/**
+ * pgswarm-agent: the instance manager of a DB member, one process per
+ * container (CloudNativePG's model). `run` (the default) brings the member up —
+ * bootstrap, join or rejoin, then the run phase — and `ctl` is the operator's
+ * client (status, switchover), run in a one-shot service on the DB network.
+ */
+import * as fs from "fs";
+import { AGENT_KEY_CREDENTIAL, configPath, STATE_FILE, type ClusterSpec } from "../../../components/contract";
+import { serveApi } from "./api";
+import { ctl } from "./ctl";
+import { readSecret, writePgpass } from "./files";
+import { log, setLogName } from "./log";
+import { Member } from "./member";
+import { Peers } from "./peers";
+import { Postgres } from "./postgres";
+import { StateFile } from "./state";
+
+export function readClusterSpec(): ClusterSpec {
+  return JSON.parse(fs.readFileSync(configPath("cluster"), "utf8")) as ClusterSpec;
+}
+
+async function runMember(): Promise<void> {
+  const spec = readClusterSpec();
+  const name = process.env.PGSWARM_NODE_NAME;
+  if (!name) throw new Error("PGSWARM_NODE_NAME is not set");
+  setLogName(name);
+  const key = readSecret(AGENT_KEY_CREDENTIAL);
+  const kind = spec.members.find((member) => member.name === name)?.kind;
+  if (kind === "data") writePgpass();
+  const member = new Member(spec, name, new StateFile(STATE_FILE), new Postgres(), new Peers(key));
+  serveApi(
+    {
+      health: () => ({ ok: member.alive(), phase: member.phase }),
+      status: () => member.status(),
+      primary: () => member.isRoutablePrimary(),
+      replica: (maxLag) => member.isRoutableReplica(maxLag),
+      actions: {
+        heartbeat: (body) => member.onHeartbeat(body),
+        vote: (body) => member.onVote(body),
+        release: (body) => member.onRelease(body),
+        takeover: (body) => member.onTakeover(body),
+        switchover: (body) => member.onSwitchover(body),
+      },
+    },
+    key,
+  );
+  let stopping: Promise<void> | undefined;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      log(`${signal}: stopping`);
+      stopping ??= member.stop().finally(() => process.exit(0));
+    });
+  }
+  await member.run();
+}
+
+const [command = "run", ...args] = process.argv.slice(2);
+const main = command === "ctl" ? () => ctl(args, readClusterSpec(), new Peers(readSecret(AGENT_KEY_CREDENTIAL))) : runMember;
+main().catch((error: Error) => {
+  log(`fatal: ${error.stack ?? error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,871 @@
+/**
+ * One DB member's life after start: the run phase of the agent. It plays one
+ * role at a time — primary holding a lease, standby following the leader,
+ * candidate in an election, stopped (a fenced or restarted former primary
+ * waiting to learn who leads), or witness — and moves between them only by
+ * the rules in consensus.ts. Bootstrap, join and rejoin are in phases/.
+ */
+import * as fs from "fs";
+import type { ClusterMember, ClusterSpec } from "../../../components/contract";
+import { PGDATA, STANZA } from "../../../components/contract";
+import { afterVote, decideAck, decideVote, majority, standAsideFor, type Heartbeat, type PeerView, type VoteRequest } from "./consensus";
+import { initMarker, installConfig, markStandby } from "./files";
+import { log } from "./log";
+import { formatLsn, hasDiverged, parseLsn, type Position, type TimelineSwitch } from "./lsn";
+import type { Peers } from "./peers";
+import { bootstrap } from "./phases/bootstrap";
+import { cloneFrom } from "./phases/join";
+import { reconcileRoles } from "./phases/reconcile";
+import { bestEffort, registerPrimary, registerStandby } from "./phases/register";
+import { rejoin } from "./phases/rejoin";
+import type { PgStatus, Postgres, ReplicaRow } from "./postgres";
+import { monotonicMs, run, sleep } from "./process";
+import { renderRuntimeConf, slotName } from "./runtimeConf";
+import { sameState, type MemberState, type StateFile } from "./state";
+import { renderSyncNames, SyncManager } from "./sync";
+
+export type Phase =
+  | "starting"
+  | "bootstrapping"
+  | "cloning"
+  | "rejoining"
+  | "stopped"
+  | "standby"
+  | "candidate"
+  | "promoting"
+  | "primary"
+  | "demoting"
+  | "witness"
+  | "stopping";
+
+/** What /status says about a member; peers read it to decide bootstraps, clones and elections. */
+export interface MemberStatus {
+  name: string;
+  kind: "data" | "witness";
+  phase: Phase;
+  role: "primary" | "standby" | "witness" | "none";
+  term: number;
+  leader?: string;
+  ledTerm?: number;
+  syncSet?: string[];
+  heardLeaderMsAgo: number;
+  leaseValid: boolean;
+  empty: boolean;
+  postgres?: {
+    healthy: boolean;
+    inRecovery: boolean;
+    timeline: number;
+    lsn?: string;
+    receivedLsn?: string;
+    replayedLsn?: string;
+    receiver?: string;
+    sender?: string;
+    lagBytes?: string;
+    replayAgeMs?: number;
+  };
+  position?: { timeline: number; lsn: string };
+  synchronousStandbyNames?: string;
+  replicas?: Array<{ name: string; state: string; flushLsn: string; replayLsn: string; syncState: string }>;
+  history?: Array<{ parent: number; switchpoint: string }>;
+}
+
+interface Timing {
+  heartbeatMs: number;
+  timeoutMs: number;
+  /** The leader's lease is shorter than its voters' patience by this much: room to fence first. */
+  marginMs: number;
+  tickMs: number;
+}
+
+export class Member {
+  readonly me: ClusterMember;
+  private readonly others: ClusterMember[];
+  private readonly quorum: number;
+  private readonly membersId: string;
+  private readonly timing: Timing;
+  state: MemberState;
+  phase: Phase = "starting";
+
+  private lastLeaderAt = monotonicMs(); // as if a leader was heard at start: no vote before a full timeout
+  private releasedTerm?: number;
+  private leaseUntil = 0;
+  private lastRoundAt = 0;
+  private lastTickAt = monotonicMs();
+  private pgStatus?: PgStatus;
+  private pgHealthyAt = 0;
+  private replayed?: bigint;
+  private replayedSince = 0;
+  private leaderInfo?: { lsn?: bigint; timeline?: number };
+  private sync?: SyncManager;
+  private ackedSet?: string[];
+  private proposedSet?: string[];
+  private replicas: ReplicaRow[] = [];
+  private following?: string;
+  private syncNames = "";
+  private busy = false;
+  private stopping = false;
+  private leaderChores: Array<() => Promise<boolean>> = [];
+  private registeredUpstream?: string;
+  private streamingProblemSince?: number;
+  private standAsideSince?: number;
+  private lastWaitLog = 0;
+
+  constructor(
+    private readonly spec: ClusterSpec,
+    name: string,
+    private readonly stateFile: StateFile,
+    private readonly pg: Postgres,
+    private readonly peers: Peers,
+  ) {
+    const me = spec.members.find((member) => member.name === name);
+    if (!me) throw new Error(`member ${name} is not in cluster.json (${spec.members.map((member) => member.name).join(", ")})`);
+    this.me = me;
+    this.others = spec.members.filter((member) => member.name !== name);
+    this.quorum = majority(spec.members.length);
+    this.membersId = spec.members.map((member) => `${member.name}:${member.kind}`).sort().join(",");
+    this.timing = {
+      heartbeatMs: spec.heartbeatMs,
+      timeoutMs: spec.timeoutMs,
+      marginMs: Math.max(spec.heartbeatMs, Math.round(spec.timeoutMs / 4)),
+      tickMs: Math.max(50, Math.min(250, Math.round(spec.heartbeatMs / 2))),
+    };
+    this.state = stateFile.load();
+    pg.onExit((code, signal) => this.onPostgresExit(code, signal));
+  }
+
+  // ---------------------------------------------------------------- start and loop
+
+  async run(): Promise<void> {
+    this.start();
+    while (!this.stopping) {
+      this.lastTickAt = monotonicMs();
+      try {
+        await this.tick();
+      } catch (error) {
+        log(`${this.phase}: ${(error as Error).message}`);
+      }
+      await sleep(this.timing.tickMs);
+    }
+  }
+
+  private start(): void {
+    log(`starting as ${this.me.kind} member (term ${this.state.term}${this.state.leader ? `, leader ${this.state.leader}` : ""})`);
+    if (this.me.kind === "witness") {
+      this.phase = "witness";
+      return;
+    }
+    if (initMarker.present() || (fs.existsSync(PGDATA) && !this.pg.hasData())) {
+      log(`an interrupted initialisation or clone left ${PGDATA} behind: starting it again`);
+      fs.rmSync(PGDATA, { recursive: true, force: true });
+      initMarker.clear();
+    }
+    if (!this.pg.hasData()) {
+      this.phase = "starting";
+      return;
+    }
+    installConfig();
+    if (this.state.term === 0 && !this.pg.isStandbyData() && this.state.ledTerm === undefined) {
+      // A volume from before the agent kept state: its primary led "term 0".
+      this.save({ ...this.state, ledTerm: 0 });
+    }
+    this.phase = "stopped";
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy || this.stopping) return;
+    await this.refreshPostgres();
+    switch (this.phase) {
+      case "starting":
+        return this.whileEmpty();
+      case "stopped":
+        return this.whileStopped();
+      case "standby":
+        return this.asStandby();
+      case "promoting":
+      case "primary":
+        return this.asLeader();
+    }
+  }
+
+  /** One long operation at a time (bootstrap, clone, rejoin); heartbeats and votes are still answered meanwhile. */
+  private async exclusive(phase: Phase, operation: () => Promise<void>): Promise<void> {
+    this.busy = true;
+    this.phase = phase;
+    try {
+      await operation();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private save(state: MemberState): void {
+    if (sameState(state, this.state)) return;
+    this.stateFile.save(state);
+    this.state = state;
+  }
+
+  private now(): number {
+    return monotonicMs();
+  }
+
+  // ---------------------------------------------------------------- PostgreSQL
+
+  private get healthy(): boolean {
+    return this.pg.running && this.now() - this.pgHealthyAt < Math.max(1000, this.timing.timeoutMs / 2);
+  }
+
+  private async refreshPostgres(): Promise<void> {
+    if (!this.pg.running) {
+      this.pgStatus = undefined;
+      return;
+    }
+    try {
+      const status = await this.pg.status(Math.max(500, Math.min(1500, Math.round(this.timing.timeoutMs / 3))));
+      this.pgStatus = status;
+      this.pgHealthyAt = this.now();
+      if (status.replayedLsn !== this.replayed) {
+        this.replayed = status.replayedLsn;
+        this.replayedSince = this.now();
+      }
+    } catch {
+      // Health lapses on its own: a frozen or overloaded server stops renewing the lease.
+    }
+  }
+
+  /** This member's WAL position, when it is known exactly (a standby that finished replaying its local WAL). */
+  position(): Position | undefined {
+    const status = this.pgStatus;
+    if (!status || !status.inRecovery || !this.healthy) return undefined;
+    const received = status.receivedLsn ?? 0n;
+    const replayed = status.replayedLsn ?? 0n;
+    const settled = status.receivedLsn !== undefined || this.now() - this.replayedSince >= 1000;
+    if (!settled) return undefined;
+    return { timeline: status.timeline, lsn: received > replayed ? received : replayed };
+  }
+
+  private writeRuntime(): boolean {
+    return this.pg.writeRuntimeConf(
+      renderRuntimeConf({
+        member: this.me.name,
+        follow: this.following,
+        synchronousStandbyNames: this.syncNames,
+        connectTimeoutSeconds: Math.max(1, Math.round(this.timing.timeoutMs / 2000)),
+      }),
+    );
+  }
+
+  private async applyRuntime(): Promise<void> {
+    if (this.writeRuntime() && this.pg.running) await this.pg.reload();
+  }
+
+  private onPostgresExit(code: number | null, signal: string | null): void {
+    if (this.stopping || this.busy) return;
+    if (["primary", "promoting", "standby", "candidate"].includes(this.phase)) {
+      log(`PostgreSQL exited (${code ?? signal}) while ${this.phase}`);
+      this.becomeStopped();
+    }
+  }
+
+  private becomeStopped(): void {
+    this.phase = "stopped";
+    this.sync = undefined;
+    this.leaseUntil = 0;
+    this.proposedSet = undefined;
+    this.ackedSet = undefined;
+  }
+
+  // ---------------------------------------------------------------- no data yet
+
+  private async whileEmpty(): Promise<void> {
+    const statuses = await this.peerStatuses();
+    const leader = statuses.find((status) => status?.role === "primary" && status.leaseValid);
+    if (leader) {
+      return this.exclusive("cloning", async () => {
+        try {
+          await cloneFrom(leader.name);
+          this.save({ ...this.state, leader: leader.name });
+          await this.startStandby();
+        } catch (error) {
+          log(`clone from ${leader.name} failed: ${(error as Error).message}`);
+          this.phase = "starting";
+          await sleep(2000);
+        }
+      });
+    }
+    if (this.me.name === this.spec.initialPrimary) {
+      const answered = statuses.filter((status): status is MemberStatus => status !== undefined);
+      const anyCluster = answered.some((status) => !status.empty || status.term > 0);
+      if (!anyCluster && 1 + answered.length >= this.quorum) {
+        return this.exclusive("bootstrapping", async () => {
+          this.following = undefined;
+          this.syncNames = "";
+          try {
+            await bootstrap(this.spec, this.pg, () => this.writeRuntime());
+            this.save({ term: 1, leader: this.me.name, ledTerm: 1 });
+            this.phase = "stopped";
+          } catch (error) {
+            log(`initialisation failed, starting it again: ${(error as Error).message}`);
+            await this.pg.kill();
+            fs.rmSync(PGDATA, { recursive: true, force: true });
+            initMarker.clear();
+            this.phase = "starting";
+            await sleep(2000);
+          }
+        });
+      }
+    }
+    this.waitLog(this.me.name === this.spec.initialPrimary ? "no data yet: waiting for a majority of members to confirm that no cluster exists" : "no data yet: waiting for a primary to clone from");
+  }
+
+  // ---------------------------------------------------------------- stopped: a former primary, or a standby to restart
+
+  private async whileStopped(): Promise<void> {
+    if (this.pg.isStandbyData()) {
+      return this.exclusive("standby", () => this.startStandby());
+    }
+    if (this.state.ledTerm === this.state.term && (this.state.leader === undefined || this.state.leader === this.me.name)) {
+      // It led the newest term it knows: it may lead again only with a majority's acknowledgement of that term.
+      if (await this.round()) return this.exclusive("primary", () => this.startAsPrimary());
+    }
+    const leader = await this.findLeader();
+    if (leader) {
+      return this.exclusive("rejoining", async () => {
+        try {
+          await this.pg.stop("fast");
+          await rejoin(leader, this.spec.walArchiving);
+          await this.startStandby();
+        } catch (error) {
+          log(`rejoining ${leader} failed: ${(error as Error).message}`);
+          this.becomeStopped();
+          await sleep(2000);
+        }
+      });
+    }
+    this.waitLog(`stopped: was primary in term ${this.state.ledTerm}; waiting until a majority acknowledges it or another member leads`);
+  }
+
+  private waitLog(message: string): void {
+    if (this.now() - this.lastWaitLog < 10_000) return;
+    this.lastWaitLog = this.now();
+    log(message);
+  }
+
+  /** The leader of the newest term, if one holds its lease (from heartbeats, or by asking the peers). */
+  private async findLeader(): Promise<string | undefined> {
+    const heard = this.state.leader && this.state.leader !== this.me.name && this.now() - this.lastLeaderAt < this.timing.timeoutMs;
+    if (heard) return this.state.leader;
+    const statuses = await this.peerStatuses();
+    const leader = statuses.find((status) => status?.role === "primary" && status.leaseValid && status.term >= this.state.term);
+    return leader?.name;
+  }
+
+  private async startStandby(): Promise<void> {
+    installConfig();
+    markStandby(true);
+    const leader = this.state.leader && this.state.leader !== this.me.name ? this.state.leader : undefined;
+    this.following = leader;
+    this.syncNames = "";
+    this.writeRuntime();
+    await this.pg.start();
+    this.registeredUpstream = undefined;
+    this.phase = "standby";
+    log(`running as standby${leader ? ` of ${leader}` : ""}`);
+  }
+
+  // ---------------------------------------------------------------- standby
+
+  private async asStandby(): Promise<void> {
+    const leader = this.state.leader && this.state.leader !== this.me.name ? this.state.leader : undefined;
+    const heard = this.now() - this.lastLeaderAt < this.timing.timeoutMs;
+    if (leader && this.following !== leader) {
+      this.following = leader;
+      await this.applyRuntime();
+      this.streamingProblemSince = undefined;
+      log(`following ${leader}`);
+    }
+    if (leader && heard) {
+      if (await this.needsRewind(leader)) {
+        return this.exclusive("rejoining", async () => {
+          await this.pg.stop("fast");
+          await rejoin(leader, this.spec.walArchiving);
+          await this.startStandby();
+        });
+      }
+      await this.registerWith(leader);
+    }
+    if (!heard && this.electable()) await this.election(false);
+  }
+
+  private electable(): boolean {
+    return this.position() !== undefined && (!this.state.syncSet || this.state.syncSet.includes(this.me.name));
+  }
+
+  /** Whether this standby holds WAL the leader's timeline does not have (it must be rewound to follow). */
+  private async needsRewind(leader: string): Promise<boolean> {
+    const status = this.pgStatus;
+    if (!status) return false;
+    const streaming = status.receiver === "streaming" && status.sender === leader;
+    if (streaming) {
+      this.streamingProblemSince = undefined;
+      return false;
+    }
+    this.streamingProblemSince ??= this.now();
+    const stuckFor = this.now() - this.streamingProblemSince;
+    if (stuckFor < this.timing.timeoutMs) return false;
+    const position = this.position();
+    const leaderStatus = await this.peers.get<MemberStatus>(leader, "/status", 1000);
+    if (!position || !leaderStatus?.postgres || leaderStatus.role !== "primary") return false;
+    const history: TimelineSwitch[] = (leaderStatus.history ?? []).map((entry) => ({ parent: entry.parent, switchpoint: BigInt(entry.switchpoint) }));
+    if (hasDiverged(position, leaderStatus.postgres.timeline, history)) {
+      log(`this standby's WAL (timeline ${position.timeline} at ${formatLsn(position.lsn)}) diverged from ${leader}'s timeline ${leaderStatus.postgres.timeline}`);
+      return true;
+    }
+    // Not diverged yet not streaming for long: a rewind (a no-op when nothing diverged) resets it.
+    if (stuckFor > 6 * this.timing.timeoutMs) {
+      log(`not streaming from ${leader} for ${Math.round(stuckFor / 1000)} s: rejoining`);
+      return true;
+    }
+    return false;
+  }
+
+  private async registerWith(leader: string): Promise<void> {
+    if (this.registeredUpstream === leader || this.pgStatus?.receiver !== "streaming") return;
+    const upstream = this.spec.members.find((member) => member.name === leader);
+    if (!upstream) return;
+    this.registeredUpstream = leader;
+    void bestEffort("repmgr standby register", () => registerStandby(upstream.nodeId)).then((ok) => {
+      if (!ok) this.registeredUpstream = undefined;
+    });
+  }
+
+  // ---------------------------------------------------------------- elections
+
+  private async peerStatuses(timeoutMs = 700): Promise<Array<MemberStatus | undefined>> {
+    return Promise.all(this.others.map((peer) => this.peers.get<MemberStatus>(peer.name, "/status", timeoutMs)));
+  }
+
+  private async election(handover: boolean): Promise<boolean> {
+    const position = this.position();
+    if (!position) return false;
+    this.phase = "candidate";
+    try {
+      if (!handover) {
+        const views: PeerView[] = (await this.peerStatuses(500)).flatMap((status) => {
+          if (!status || status.kind !== "data") return [];
+          const peer = this.spec.members.find((member) => member.name === status.name)!;
+          return [
+            {
+              name: status.name,
+              nodeId: peer.nodeId,
+              hearsLeader: status.role === "primary" ? status.leaseValid : status.heardLeaderMsAgo < this.timing.timeoutMs && status.leader !== undefined && status.leader !== this.me.name,
+              eligible: status.role === "standby" && status.position !== undefined && (!status.syncSet || status.syncSet.includes(status.name)),
+              position: status.position ? { timeline: status.position.timeline, lsn: BigInt(status.position.lsn) } : undefined,
+            },
+          ];
+        });
+        const aside = standAsideFor({ nodeId: this.me.nodeId, position }, views);
+        if (aside) {
+          this.standAsideSince ??= this.now();
+          if (this.now() - this.standAsideSince < this.timing.timeoutMs) {
+            this.waitLog(`the leader is silent, but ${aside} should stand (or still hears it): waiting`);
+            return false;
+          }
+        }
+      }
+      this.standAsideSince = undefined;
+      const request: VoteRequest = {
+        term: this.state.term + 1,
+        candidate: this.me.name,
+        position: { timeline: position.timeline, lsn: position.lsn },
+        membersId: this.membersId,
+        dryRun: true,
+      };
+      const preVotes = await this.collectVotes(request);
+      if (1 + preVotes.granted < this.quorum) {
+        this.waitLog(`pre-vote for term ${request.term}: ${1 + preVotes.granted} of ${this.quorum} needed (${preVotes.reasons.join("; ")})`);
+        return false;
+      }
+      this.save(afterVote(this.state, request));
+      const votes = await this.collectVotes({ ...request, dryRun: false });
+      if (1 + votes.granted < this.quorum) {
+        log(`election for term ${request.term} lost: ${1 + votes.granted} of ${this.quorum} votes (${votes.reasons.join("; ")})`);
+        return false;
+      }
+      this.save({ ...this.state, leader: this.me.name, ledTerm: request.term });
+      log(`elected leader of term ${request.term} with ${1 + votes.granted} of ${this.spec.members.length} votes${handover ? " (handover)" : ""}`);
+      await this.becomeLeader();
+      return true;
+    } finally {
+      if (this.phase === "candidate") this.phase = "standby";
+    }
+  }
+
+  private async collectVotes(request: VoteRequest): Promise<{ granted: number; reasons: string[] }> {
+    const body = { ...request, position: { timeline: request.position.timeline, lsn: request.position.lsn.toString() } };
+    const answers = await Promise.all(
+      this.others.map((peer) => this.peers.post<{ granted: boolean; reason?: string }>(peer.name, "/v1/vote", body, Math.min(1000, this.timing.timeoutMs / 2))),
+    );
+    return {
+      granted: answers.filter((answer) => answer?.granted).length,
+      reasons: answers.map((answer, index) => `${this.others[index].name}: ${answer ? (answer.granted ? "yes" : answer.reason) : "no answer"}`),
+    };
+  }
+
+  // ---------------------------------------------------------------- leading
+
+  private newSyncManager(): SyncManager {
+    return new SyncManager(
+      {
+        leader: this.me.name,
+        standbys: this.spec.members.filter((member) => member.kind === "data" && member.name !== this.me.name).map((member) => member.name),
+        target: this.spec.synchronousCount,
+        degradeAfterMs: Math.round(this.timing.timeoutMs / 2),
+        raiseWithinBytes: 8n * 1024n * 1024n,
+      },
+      this.state.syncSet,
+    );
+  }
+
+  /** A standby that won an election: require as much as its sync set implies, then promote. */
+  private async becomeLeader(): Promise<void> {
+    this.phase = "promoting";
+    this.sync = this.newSyncManager();
+    this.ackedSet = undefined;
+    this.proposedSet = this.sync.electable(this.sync.config);
+    this.syncNames = renderSyncNames(this.sync.config);
+    this.following = undefined;
+    await this.applyRuntime();
+    this.lastRoundAt = this.now();
+    void this.round();
+    const started = this.now();
+    const [row] = await this.pg.query<{ promoted: boolean }>("SELECT pg_promote(true, 60) AS promoted", [], 65_000);
+    if (!row?.promoted) throw new Error("pg_promote did not complete");
+    markStandby(false);
+    log(`promoted in ${this.now() - started} ms; commits wait for: ${this.syncNames || "no standby"}`);
+    this.phase = "primary";
+    this.queueLeaderChores();
+  }
+
+  /** A former primary whose lease a majority acknowledged again: it starts as primary. */
+  private async startAsPrimary(): Promise<void> {
+    this.sync = this.newSyncManager();
+    this.proposedSet = this.sync.electable(this.sync.config);
+    this.syncNames = renderSyncNames(this.sync.config);
+    this.following = undefined;
+    installConfig();
+    markStandby(false);
+    this.writeRuntime();
+    await this.pg.start();
+    this.phase = "primary";
+    log(`running as primary of term ${this.state.term}; commits wait for: ${this.syncNames || "no standby"}`);
+    this.queueLeaderChores();
+  }
+
+  private queueLeaderChores(): void {
+    const dataPeers = this.spec.members.filter((member) => member.kind === "data" && member.name !== this.me.name);
+    this.leaderChores = [
+      async () => {
+        for (const peer of dataPeers) {
+          await this.pg.query(
+            "SELECT pg_create_physical_replication_slot($1, true) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)",
+            [slotName(peer.name)],
+          );
+        }
+        return true;
+      },
+      async () => {
+        await reconcileRoles(this.spec, this.pg);
+        return true;
+      },
+      ...(this.spec.topology === "standalone" ? [] : [() => bestEffort("repmgr primary register", registerPrimary)]),
+      ...(this.spec.walArchiving
+        ? [() => bestEffort("pgBackRest stanza-create", async () => void (await run("pgbackrest", [`--stanza=${STANZA}`, "stanza-create"], { timeoutMs: 120_000 })))]
+        : []),
+    ];
+  }
+
+  private async asLeader(): Promise<void> {
+    const now = this.now();
+    if (now - this.lastRoundAt >= this.timing.heartbeatMs) {
+      this.lastRoundAt = now;
+      // A leader whose server does not answer stops renewing: its lease lapses and a standby takes over.
+      if (this.healthy || this.phase === "promoting") void this.round();
+    }
+    if (this.phase !== "primary") return;
+    if (now > this.leaseUntil) {
+      return this.fence(`lease lapsed: no majority acknowledged term ${this.state.term} in ${this.timing.timeoutMs - this.timing.marginMs} ms`);
+    }
+    await this.manageSync();
+    const chore = this.leaderChores[0];
+    if (chore) {
+      this.leaderChores.shift();
+      void chore().catch((error: Error) => log(`leader chore failed: ${error.message}`));
+    }
+  }
+
+  private async manageSync(): Promise<void> {
+    if (!this.sync || !this.pgStatus?.currentLsn) return;
+    this.replicas = await this.pg.replicas(1000);
+    const actions = this.sync.tick({
+      nowMs: this.now(),
+      leaderLsn: this.pgStatus.currentLsn,
+      replicas: this.replicas.map((replica) => ({ name: replica.name, streaming: replica.state === "streaming", flushLsn: replica.flushLsn })),
+      ackedSet: this.ackedSet,
+    });
+    if (actions.propose) this.proposedSet = actions.propose;
+    if (actions.config) {
+      this.syncNames = renderSyncNames(actions.config);
+      await this.applyRuntime();
+      log(`commits now wait for: ${this.syncNames || "no standby"}`);
+    }
+  }
+
+  /**
+   * One heartbeat round: every other member is asked to acknowledge this
+   * leader's term. A majority renews the lease from the moment the round was
+   * sent. Returns whether the majority acknowledged.
+   */
+  private async round(): Promise<boolean> {
+    const sentAt = this.now();
+    const term = this.state.term;
+    const set = this.proposedSet ?? this.ackedSet ?? this.state.syncSet;
+    if (set) this.save({ ...this.state, syncSet: set });
+    const heartbeat: Heartbeat = {
+      term,
+      leader: this.me.name,
+      syncSet: set,
+      lsn: this.pgStatus?.currentLsn !== undefined ? formatLsn(this.pgStatus.currentLsn) : undefined,
+      timeline: this.pgStatus?.timeline,
+    };
+    const answers = await Promise.all(
+      this.others.map((peer) =>
+        this.peers.post<{ ack: boolean; term: number; leader?: string }>(peer.name, "/v1/heartbeat", heartbeat, Math.min(1000, this.timing.timeoutMs / 2)),
+      ),
+    );
+    if (this.state.term !== term) return false;
+    const newer = answers.find((answer) => answer && !answer.ack && answer.term > term);
+    if (newer) {
+      await this.stepDown(newer.term, newer.leader, `a member knows a newer term (${newer.term})`);
+      return false;
+    }
+    const acks = 1 + answers.filter((answer) => answer?.ack).length;
+    if (acks < this.quorum) return false;
+    this.leaseUntil = Math.max(this.leaseUntil, sentAt + this.timing.timeoutMs - this.timing.marginMs);
+    this.lastLeaderAt = this.now();
+    if (set && this.proposedSet === set) {
+      this.ackedSet = set;
+      this.proposedSet = undefined;
+    } else if (set && !this.proposedSet) {
+      this.ackedSet = set;
+    }
+    return true;
+  }
+
+  private async fence(reason: string): Promise<void> {
+    log(`FENCING: ${reason}; stopping every PostgreSQL process so this member accepts no write`);
+    this.becomeStopped();
+    await this.pg.kill();
+  }
+
+  private async stepDown(term: number, leader: string | undefined, reason: string): Promise<void> {
+    const leading = ["primary", "promoting"].includes(this.phase);
+    this.save({ ...this.state, term: Math.max(term, this.state.term), leader, votedFor: term > this.state.term ? undefined : this.state.votedFor });
+    if (leading) await this.fence(`stepping down: ${reason}`);
+  }
+
+  // ---------------------------------------------------------------- planned handover
+
+  /**
+   * A planned stop or a switchover: the primary checkpoints, stops cleanly (its
+   * WAL senders pass the last record to the standbys), hands its lease back and
+   * asks the most advanced electable standby to take over.
+   */
+  async handover(requested?: string): Promise<{ ok: boolean; leader?: string; reason?: string }> {
+    if (this.phase !== "primary") return { ok: false, leader: this.state.leader, reason: `${this.me.name} is not the primary (${this.phase})` };
+    const electable = (name: string) => !this.state.syncSet || this.state.syncSet.includes(name);
+    const replicas = (await this.pg.replicas(2000)).filter((replica) => replica.state === "streaming" && electable(replica.name));
+    replicas.sort((a, b) => (a.flushLsn === b.flushLsn ? 0 : a.flushLsn > b.flushLsn ? -1 : 1));
+    if (requested && !replicas.some((replica) => replica.name === requested)) {
+      return { ok: false, leader: this.me.name, reason: `${requested} is not a streaming, up-to-date standby` };
+    }
+    const targets = requested ? [requested, ...replicas.map((r) => r.name).filter((name) => name !== requested)] : replicas.map((r) => r.name);
+    if (targets.length === 0) return { ok: false, leader: this.me.name, reason: "no streaming standby to hand over to" };
+    const started = this.now();
+    await this.pg.query("CHECKPOINT", [], 60_000).catch(() => undefined);
+    this.phase = "demoting";
+    this.busy = true;
+    try {
+      await this.pg.stop("fast");
+      const final = await this.pg.checkpointPosition();
+      const term = this.state.term;
+      this.releasedTerm = term;
+      await Promise.all(this.others.map((peer) => this.peers.post(peer.name, "/v1/release", { term, leader: this.me.name }, 1000)));
+      for (const target of targets) {
+        const answer = await this.peers.post<{ ok: boolean; reason?: string }>(target, "/v1/takeover", { term, from: this.me.name, minLsn: final.lsn.toString() }, 15_000);
+        if (answer?.ok) {
+          log(`handed over to ${target} in ${this.now() - started} ms`);
+          this.becomeStopped();
+          return { ok: true, leader: target };
+        }
+        log(`${target} did not take over: ${answer?.reason ?? "no answer"}`);
+      }
+      this.becomeStopped();
+      return { ok: false, reason: "no standby took over; the former primary resumes once a majority acknowledges it again" };
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    if (this.phase === "primary") {
+      const result = await this.handover().catch((error: Error) => ({ ok: false, reason: error.message }));
+      log(result.ok ? "stopping after the handover" : `stopping without a handover: ${result.reason}`);
+    }
+    this.stopping = true;
+    await this.pg.stop("fast");
+  }
+
+  // ---------------------------------------------------------------- requests from peers
+
+  onHeartbeat(heartbeat: Heartbeat): { ack: boolean; term: number; leader?: string; reason?: string } {
+    const decision = decideAck(this.state, heartbeat);
+    if (!decision.ack) return { ack: false, term: this.state.term, leader: this.state.leader, reason: decision.reason };
+    const leading = ["primary", "promoting"].includes(this.phase);
+    if (leading && heartbeat.leader !== this.me.name) {
+      void this.fence(`${heartbeat.leader} leads the newer term ${heartbeat.term}`);
+    }
+    if (decision.state.term !== this.state.term) this.releasedTerm = undefined;
+    this.save(decision.state);
+    this.lastLeaderAt = this.now();
+    this.leaderInfo = { lsn: parseLsn(heartbeat.lsn), timeline: heartbeat.timeline };
+    return { ack: true, term: this.state.term };
+  }
+
+  onVote(body: Omit<VoteRequest, "position"> & { position: { timeline: number; lsn: string } }): { granted: boolean; term: number; reason?: string } {
+    const request: VoteRequest = { ...body, position: { timeline: body.position.timeline, lsn: BigInt(body.position.lsn) } };
+    const decision = decideVote(
+      {
+        self: this.me.name,
+        kind: this.me.kind,
+        state: this.state,
+        sinceLeaderMs: this.now() - this.lastLeaderAt,
+        leaseReleased: this.releasedTerm === this.state.term,
+        leading: ["primary", "promoting"].includes(this.phase),
+        position: this.position(),
+        timeoutMs: this.timing.timeoutMs,
+        membersId: this.membersId,
+      },
+      request,
+    );
+    if (!decision.grant) return { granted: false, term: this.state.term, reason: decision.reason };
+    if (!request.dryRun) {
+      this.save(afterVote(this.state, request));
+      this.lastLeaderAt = this.now();
+      log(`voted for ${request.candidate} in term ${request.term}`);
+    }
+    return { granted: true, term: this.state.term };
+  }
+
+  onRelease(body: { term: number; leader: string }): { ok: boolean } {
+    if (body.term === this.state.term && body.leader === this.state.leader) {
+      this.releasedTerm = body.term;
+      return { ok: true };
+    }
+    return { ok: false };
+  }
+
+  async onTakeover(body: { term: number; from: string; minLsn: string }): Promise<{ ok: boolean; reason?: string }> {
+    if (this.phase !== "standby") return { ok: false, reason: `${this.me.name} is ${this.phase}` };
+    const minLsn = BigInt(body.minLsn);
+    const deadline = this.now() + 3000;
+    while ((this.position()?.lsn ?? -1n) < minLsn) {
+      if (this.now() > deadline) return { ok: false, reason: `${this.me.name} did not receive the final WAL (${formatLsn(minLsn)})` };
+      await sleep(25);
+      await this.refreshPostgres();
+    }
+    const won = await this.election(true);
+    return won ? { ok: true } : { ok: false, reason: "the election failed" };
+  }
+
+  async onSwitchover(body: { target?: string }): Promise<{ ok: boolean; leader?: string; reason?: string }> {
+    if (this.phase !== "primary") return { ok: false, leader: this.state.leader, reason: `${this.me.name} is not the primary` };
+    return this.handover(body.target);
+  }
+
+  // ---------------------------------------------------------------- what routers and operators see
+
+  leaseValid(): boolean {
+    return this.phase === "primary" && this.now() < this.leaseUntil;
+  }
+
+  isRoutablePrimary(): boolean {
+    return this.leaseValid() && this.healthy && this.pgStatus?.inRecovery === false;
+  }
+
+  lagBytes(): bigint | undefined {
+    const leaderLsn = this.leaderInfo?.lsn;
+    const replayed = this.pgStatus?.replayedLsn;
+    if (leaderLsn === undefined || replayed === undefined) return undefined;
+    return leaderLsn > replayed ? leaderLsn - replayed : 0n;
+  }
+
+  /** Streams from the current leader, heard within the timeout, and replays within `maxLag` bytes of the leader's position. */
+  isRoutableReplica(maxLag: bigint = BigInt(this.spec.replicaMaxLagBytes)): boolean {
+    const status = this.pgStatus;
+    if (this.phase !== "standby" || !this.healthy || !status?.inRecovery) return false;
+    if (status.receiver !== "streaming" || !this.state.leader || status.sender !== this.state.leader) return false;
+    if (this.now() - this.lastLeaderAt >= this.timing.timeoutMs) return false;
+    const lag = this.lagBytes();
+    return lag !== undefined && lag <= maxLag;
+  }
+
+  alive(): boolean {
+    return this.now() - this.lastTickAt < 30_000 || this.busy;
+  }
+
+  status(): MemberStatus {
+    const status = this.pgStatus;
+    const leading = ["primary", "promoting", "demoting"].includes(this.phase);
+    const position = this.position();
+    const lag = this.lagBytes();
+    const lsnText = (lsn?: bigint) => (lsn === undefined ? undefined : formatLsn(lsn));
+    return {
+      name: this.me.name,
+      kind: this.me.kind,
+      phase: this.phase,
+      role: this.me.kind === "witness" ? "witness" : !this.pg.running ? "none" : status?.inRecovery === false ? "primary" : "standby",
+      term: this.state.term,
+      leader: this.state.leader,
+      ledTerm: this.state.ledTerm,
+      syncSet: this.state.syncSet,
+      heardLeaderMsAgo: this.now() - this.lastLeaderAt,
+      leaseValid: this.leaseValid(),
+      empty: this.me.kind === "witness" || !this.pg.hasData(),
+      postgres: status && {
+        healthy: this.healthy,
+        inRecovery: status.inRecovery,
+        timeline: status.timeline,
+        lsn: lsnText(status.currentLsn ?? position?.lsn),
+        receivedLsn: lsnText(status.receivedLsn),
+        replayedLsn: lsnText(status.replayedLsn),
+        receiver: status.receiver,
+        sender: status.sender,
+        lagBytes: lag === undefined ? undefined : lag.toString(),
+        replayAgeMs: status.replayAgeMs,
+      },
+      position: position && { timeline: position.timeline, lsn: position.lsn.toString() },
+      synchronousStandbyNames: leading ? this.syncNames : undefined,
+      replicas: leading
+        ? this.replicas.map((replica) => ({
+            name: replica.name,
+            state: replica.state,
+            flushLsn: formatLsn(replica.flushLsn),
+            replayLsn: formatLsn(replica.replayLsn),
+            syncState: replica.syncState,
+          }))
+        : undefined,
+      history: leading && status ? this.pg.history(status.timeline).map((entry) => ({ parent: entry.parent, switchpoint: entry.switchpoint.toString() })) : undefined,
+    };
+  }
+}

@@ -1,0 +1,265 @@
+/**
+ * The member's PostgreSQL server: started as a child of the agent (so the agent
+ * always knows whether it runs), stopped cleanly or killed outright when the
+ * member fences itself, and asked about its state over the local socket.
+ *
+ * The entry script holds an flock on the volume (fd 9) before the agent starts;
+ * the postmaster inherits that descriptor, so the volume stays locked for as
+ * long as any PostgreSQL process of this volume lives, even past the agent.
+ */
+import { spawn, type ChildProcess } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import type { Client as PgClient } from "pg";
+import { PGDATA, POSTGRES_PORT, RUNTIME_CONF, SOCKET_DIR } from "../../../components/contract";
+import { log } from "./log";
+import { parseHistory, parseLsn, timelineOfWalFile, type Position, type TimelineSwitch } from "./lsn";
+import { run, sleep } from "./process";
+
+/** The descriptor of the volume lock the entry script took (see images/postgres/pgswarm-entrypoint.sh). */
+export const VOLUME_LOCK_FD = 9;
+
+export interface PgStatus {
+  inRecovery: boolean;
+  /** The primary's WAL flush position. */
+  currentLsn?: bigint;
+  receivedLsn?: bigint;
+  replayedLsn?: bigint;
+  timeline: number;
+  /** WAL receiver state ("streaming", "waiting", …), none when it does not run. */
+  receiver?: string;
+  /** The host the WAL receiver streams from. */
+  sender?: string;
+  replayAgeMs?: number;
+}
+
+export interface ReplicaRow {
+  name: string;
+  state: string;
+  flushLsn: bigint;
+  replayLsn: bigint;
+  syncState: string;
+}
+
+type Channel = "probe" | "work";
+
+export class Postgres {
+  private child?: ChildProcess;
+  /** Two connections: the health probe must never queue behind a long statement (a CHECKPOINT, a role change). */
+  private clients: Partial<Record<Channel, PgClient>> = {};
+  private exitListeners: Array<(code: number | null, signal: string | null) => void> = [];
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  onExit(listener: (code: number | null, signal: string | null) => void): void {
+    this.exitListeners.push(listener);
+  }
+
+  hasData(): boolean {
+    return fs.existsSync(path.join(PGDATA, "PG_VERSION"));
+  }
+
+  isStandbyData(): boolean {
+    return fs.existsSync(path.join(PGDATA, "standby.signal"));
+  }
+
+  /** Starts the postmaster and waits until it accepts connections (a standby: once consistent). */
+  async start(timeoutMs = 300_000): Promise<void> {
+    if (this.running) return;
+    // We hold the volume lock and run no postmaster: a pid file left by a killed container is stale.
+    fs.rmSync(path.join(PGDATA, "postmaster.pid"), { force: true });
+    const stdio: Array<"ignore" | "inherit" | number> = ["ignore", "inherit", "inherit"];
+    while (stdio.length < VOLUME_LOCK_FD) stdio.push("ignore");
+    stdio.push(fs.existsSync(`/proc/self/fd/${VOLUME_LOCK_FD}`) ? VOLUME_LOCK_FD : "ignore");
+    const child = spawn("postgres", ["-D", PGDATA], { stdio });
+    this.child = child;
+    child.on("exit", (code, signal) => {
+      if (this.child === child) this.child = undefined;
+      this.dropClient();
+      for (const listener of this.exitListeners) listener(code, signal);
+    });
+    const started = Date.now();
+    while (Date.now() - started < timeoutMs) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`PostgreSQL exited during start (${child.exitCode ?? child.signalCode})`);
+      }
+      try {
+        await this.queryOn("probe", "SELECT 1", [], 2000);
+        return;
+      } catch {
+        await sleep(100);
+      }
+    }
+    throw new Error("PostgreSQL did not accept connections in time");
+  }
+
+  /** A clean stop: a fast shutdown writes a shutdown checkpoint and lets WAL senders pass everything on. */
+  async stop(mode: "fast" | "immediate" = "fast", timeoutMs = 60_000): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    this.dropClient();
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill(mode === "fast" ? "SIGINT" : "SIGQUIT");
+    const timedOut = await Promise.race([exited.then(() => false), sleep(timeoutMs).then(() => true)]);
+    if (timedOut) {
+      log(`PostgreSQL did not stop within ${timeoutMs} ms: killing it`);
+      await this.kill();
+    }
+  }
+
+  /**
+   * Fencing: SIGKILL to every PostgreSQL process, which works even on frozen
+   * (SIGSTOPped) ones, so nothing of this server can accept a write afterwards.
+   */
+  async kill(): Promise<void> {
+    const child = this.child;
+    this.dropClient();
+    const exited = child ? new Promise<void>((resolve) => child.once("exit", () => resolve())) : Promise.resolve();
+    child?.kill("SIGKILL");
+    await run("pkill", ["-KILL", "-x", "postgres"]).catch(() => undefined);
+    await Promise.race([exited, sleep(5000)]);
+  }
+
+  private dropClient(channel?: Channel): void {
+    for (const name of channel ? [channel] : (["probe", "work"] as Channel[])) {
+      const client = this.clients[name];
+      delete this.clients[name];
+      client?.end().catch(() => undefined);
+    }
+  }
+
+  private async connect(channel: Channel, timeoutMs: number): Promise<PgClient> {
+    const existing = this.clients[channel];
+    if (existing) return existing;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Client } = require("pg") as typeof import("pg");
+    const client = new Client({
+      host: SOCKET_DIR,
+      port: POSTGRES_PORT,
+      user: "postgres",
+      database: "postgres",
+      connectionTimeoutMillis: timeoutMs,
+      query_timeout: timeoutMs,
+      application_name: "pgswarm-agent",
+    } as ConstructorParameters<typeof Client>[0]);
+    client.on("error", () => {
+      if (this.clients[channel] === client) delete this.clients[channel];
+    });
+    try {
+      await client.connect();
+    } catch (error) {
+      client.end().catch(() => undefined);
+      throw error;
+    }
+    this.clients[channel] = client;
+    return client;
+  }
+
+  /** A statement on the work connection. */
+  query<T = Record<string, any>>(sql: string, params: unknown[] = [], timeoutMs = 2000): Promise<T[]> {
+    return this.queryOn<T>("work", sql, params, timeoutMs);
+  }
+
+  private async queryOn<T>(channel: Channel, sql: string, params: unknown[], timeoutMs: number): Promise<T[]> {
+    const client = await this.connect(channel, timeoutMs);
+    try {
+      const result = await client.query({ text: sql, values: params, query_timeout: timeoutMs } as any);
+      return result.rows as T[];
+    } catch (error) {
+      // A timed-out or broken connection is not reused.
+      if (!/syntax|does not exist|violates|already exists|permission|duplicate/i.test((error as Error).message)) this.dropClient(channel);
+      throw error;
+    }
+  }
+
+  async status(timeoutMs: number): Promise<PgStatus> {
+    const [row] = await this.queryOn<Record<string, any>>(
+      "probe",
+      `SELECT pg_is_in_recovery() AS recovery,
+              CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_flush_lsn()::text END AS current,
+              CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_walfile_name(pg_current_wal_flush_lsn()) END AS walfile,
+              pg_last_wal_receive_lsn()::text AS received,
+              pg_last_wal_replay_lsn()::text AS replayed,
+              (SELECT timeline_id FROM pg_control_checkpoint()) AS checkpoint_tli,
+              (SELECT status FROM pg_stat_wal_receiver) AS receiver,
+              (SELECT received_tli FROM pg_stat_wal_receiver) AS received_tli,
+              (SELECT sender_host FROM pg_stat_wal_receiver) AS sender,
+              (extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)::bigint AS replay_age_ms`,
+      [],
+      timeoutMs,
+    );
+    const timeline = row.recovery
+      ? Math.max(Number(row.received_tli ?? 0), Number(row.checkpoint_tli ?? 0), newestHistoryTimeline())
+      : (timelineOfWalFile(row.walfile) ?? Number(row.checkpoint_tli));
+    return {
+      inRecovery: row.recovery,
+      currentLsn: parseLsn(row.current),
+      receivedLsn: parseLsn(row.received),
+      replayedLsn: parseLsn(row.replayed),
+      timeline,
+      receiver: row.receiver ?? undefined,
+      sender: row.sender ?? undefined,
+      replayAgeMs: row.replay_age_ms === null ? undefined : Number(row.replay_age_ms),
+    };
+  }
+
+  async replicas(timeoutMs: number): Promise<ReplicaRow[]> {
+    const rows = await this.queryOn<Record<string, any>>(
+      "probe",
+      "SELECT application_name, state, flush_lsn::text AS flush, replay_lsn::text AS replay, sync_state FROM pg_stat_replication",
+      [],
+      timeoutMs,
+    );
+    return rows.map((row) => ({
+      name: row.application_name,
+      state: row.state,
+      flushLsn: parseLsn(row.flush) ?? 0n,
+      replayLsn: parseLsn(row.replay) ?? 0n,
+      syncState: row.sync_state,
+    }));
+  }
+
+  async reload(): Promise<void> {
+    await this.query("SELECT pg_reload_conf()");
+  }
+
+  /** The timeline history a primary on `timeline` descends through (empty on timeline 1). */
+  history(timeline: number): TimelineSwitch[] {
+    const file = path.join(PGDATA, "pg_wal", `${timeline.toString(16).toUpperCase().padStart(8, "0")}.history`);
+    return fs.existsSync(file) ? parseHistory(fs.readFileSync(file, "utf8")) : [];
+  }
+
+  /** Where the last checkpoint of a stopped server is (after a clean stop: the shutdown checkpoint). */
+  async checkpointPosition(): Promise<Position> {
+    const text = await run("pg_controldata", ["-D", PGDATA]);
+    const field = (label: string) => new RegExp(`^${label}:\\s*(\\S+)`, "m").exec(text)?.[1];
+    return {
+      lsn: parseLsn(field("Latest checkpoint location")) ?? 0n,
+      timeline: Number(field("Latest checkpoint's TimeLineID") ?? 0),
+    };
+  }
+
+  writeRuntimeConf(text: string): boolean {
+    const file = path.join(PGDATA, RUNTIME_CONF);
+    if (fs.existsSync(file) && fs.readFileSync(file, "utf8") === text) return false;
+    fs.writeFileSync(`${file}.tmp`, text, { mode: 0o600 });
+    fs.renameSync(`${file}.tmp`, file);
+    return true;
+  }
+}
+
+function newestHistoryTimeline(): number {
+  try {
+    return Math.max(
+      0,
+      ...fs
+        .readdirSync(path.join(PGDATA, "pg_wal"))
+        .filter((name) => /^[0-9A-F]{8}\.history$/.test(name))
+        .map((name) => parseInt(name.slice(0, 8), 16)),
+    );
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * pgswarm-runtime.conf: what the agent changes while PostgreSQL runs — whom a
+ * standby follows, which standbys a primary waits for — plus the member's name.
+ * postgresql.conf includes it last; a reload applies it (primary_conninfo is
+ * reloadable since PostgreSQL 13), so following a new primary restarts nothing.
+ */
+import { POSTGRES_PORT, ROLES } from "../../../components/contract";
+
+export interface RuntimeSettings {
+  member: string;
+  /** The member to stream from (standbys), or none. */
+  follow?: string;
+  /** synchronous_standby_names (primaries), already rendered. */
+  synchronousStandbyNames: string;
+  /** How long a walreceiver waits for a dead primary's TCP connection. */
+  connectTimeoutSeconds: number;
+}
+
+const quote = (value: string) => `'${value.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
+
+export function primaryConninfo(upstream: string, member: string, connectTimeoutSeconds: number): string {
+  // No password: libpq reads it from the postgres user's ~/.pgpass, written from the secret at start.
+  return [
+    `host=${upstream}`,
+    `port=${POSTGRES_PORT}`,
+    `user=${ROLES.replication}`,
+    `application_name=${member}`,
+    `connect_timeout=${connectTimeoutSeconds}`,
+    "keepalives=1",
+    "keepalives_idle=2",
+    "keepalives_interval=1",
+    "keepalives_count=3",
+  ].join(" ");
+}
+
+export function renderRuntimeConf(settings: RuntimeSettings): string {
+  const lines = [
+    "# Written by the pgswarm agent at run time; it is rewritten at every change.",
+    `cluster_name = ${quote(settings.member)}`,
+    `primary_conninfo = ${quote(settings.follow ? primaryConninfo(settings.follow, settings.member, settings.connectTimeoutSeconds) : "")}`,
+    `primary_slot_name = ${quote(settings.follow ? slotName(settings.member) : "")}`,
+    `synchronous_standby_names = ${quote(settings.synchronousStandbyNames)}`,
+    "synchronous_commit = 'on'",
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+/** Each member's physical replication slot on whichever member leads. */
+export const slotName = (member: string) => member.replace(/[^a-z0-9_]/g, "_");
