@@ -12,12 +12,19 @@ let harness: typeof import("../harness/deploy");
 let swarm: typeof import("../harness/swarm");
 let deployment: Deployment;
 
-/** A fresh module registry per deploy: the program needs a fresh Pulumi runtime. */
+/**
+ * Deploys, then deploys the same config again, which must change nothing (no
+ * perpetual diff). A fresh module registry per run: the program needs a fresh Pulumi runtime.
+ */
 async function deployStack(config: Record<string, unknown>): Promise<Deployment> {
   jest.resetModules();
   harness = require("../harness/deploy");
   swarm = require("../harness/swarm");
-  return harness.deploy(STACK, config);
+  const deployed = await harness.deploy(STACK, config);
+  jest.resetModules();
+  const again: typeof import("../harness/deploy") = require("../harness/deploy");
+  await again.deploy(STACK, config, { expectNoChanges: true });
+  return deployed;
 }
 
 async function appNodes(): Promise<NodeName[]> {

@@ -1,203 +1,372 @@
 /**
- * Applies each resource the program registers under mocks to the real swarm
- * through the Engine API, as the providers would under `pulumi up`: create or
- * update by name, auto-name secrets and configs (a changed one is created
- * anew, the old one pruned), and prune what the stack no longer declares.
- * A small state file plays the part of Pulumi's state (random passwords,
- * auto-names, node labels applied).
+ * The e2e harness's stand-in for `pulumi up` with pulumi-docker: the engine
+ * (engine.ts) plans each registration against the state of the last run, and
+ * this executor carries the steps out on the swarm through the Docker Engine
+ * API the way terraform-provider-docker v4.5.0 (inside pulumi-docker 5.x) does:
+ * create, update in place, delete (a service: its local containers awaited for
+ * the stop grace period; a network: retried while it has active endpoints),
+ * and convergeConfig's wait for tasks. A JSON file plays Pulumi's state.
  */
-import { createHash, randomBytes } from "crypto";
+import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type Docker from "dockerode";
 import { nodeLabelsProvider, type NodeLabelsOutputs } from "../../components/swarm/nodeLabels";
 import type { RegisteredResource, ResourceResult } from "../../tools/lib/mockRun";
-import { networkSpec, secretOrConfigSpec, serviceSpec } from "./translate";
-
-interface AppliedState {
-  passwords: Record<string, string>;
-  objects: Record<string, { dockerName: string; hash: string }>;
-  nodeLabels: Record<string, NodeLabelsOutputs>;
-}
+import { nextPollWait, replicaProgress, updateVerdict } from "./converge";
+import { diffInputs, NO_CHANGES, UNKNOWN } from "./diff";
+import { emptyState, Engine, type Applied, type Executor, type StateData, type StateStore } from "./engine";
+import { TYPES } from "./providerSchema";
+import type { DiffFn, Registration, StoredResource } from "./steps";
+import type { ChangeSummary } from "./summary";
+import { convergeSettings, networkSpec, secretOrConfigSpec, serviceSpec, stopGracePeriodMs } from "./translate";
 
 const STACK_LABEL = "pgswarm.stack";
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 const stackFilter = (stack: string) => ({ label: [`${STACK_LABEL}=${stack}`] });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
+/** The Engine API's own message when there is one. */
+const messageOf = (error: unknown) => (error as { json?: { message?: string } }).json?.message ?? (error as Error).message;
+const isNotFound = (error: unknown) => (error as { statusCode?: number }).statusCode === 404 || /not found|no such/i.test(messageOf(error));
+
+export class FileStateStore implements StateStore {
+  constructor(readonly file: string) {}
+
+  load(): StateData {
+    if (!fs.existsSync(this.file)) return emptyState();
+    const data = JSON.parse(fs.readFileSync(this.file, "utf8"));
+    if (data.version !== 2) throw new Error(`${this.file} was written by an earlier applier: destroy the stack (or delete the file) first`);
+    return data;
+  }
+
+  save(state: StateData): void {
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    // Holds the generated passwords: readable by its owner only.
+    fs.writeFileSync(this.file, JSON.stringify(state, null, 2), { mode: 0o600 });
+  }
+}
+
+/** Alphanumeric, as `special: false` asks; the only kind the program generates. */
+function generatePassword(inputs: Record<string, any>): string {
+  let result = "";
+  while (result.length < (inputs.length ?? 32)) result += randomBytes(48).toString("base64").replace(/[^A-Za-z0-9]/g, "");
+  return result.slice(0, inputs.length ?? 32);
+}
+
+/** Node labels diff as their dynamic provider says; the rest by the provider schemas. */
+const applierDiff: DiffFn = async (type, olds, news, context) => {
+  if (type !== TYPES.nodeLabels) return diffInputs(type, olds, news, { explicitName: context.explicitName });
+  const unknown = Object.keys(news).filter((key) => news[key] === UNKNOWN);
+  // The dynamic provider cannot diff unknowns: assume the worst.
+  if (unknown.length > 0) return { changed: unknown, replaceReasons: unknown, deleteBeforeReplace: true };
+  const result = await nodeLabelsProvider.diff!(context.old.id, context.old.outputs, news);
+  if (!result.changes) return NO_CHANGES;
+  const changed = diffInputs(type, olds, news).changed;
+  return { changed: changed.length > 0 ? changed : ["labels"], replaceReasons: result.replaces ?? [], deleteBeforeReplace: !!result.deleteBeforeReplace };
+};
+
+export class DockerExecutor implements Executor {
+  constructor(private readonly docker: Docker) {}
+
+  async create(reg: Registration, inputs: Record<string, any>): Promise<Applied> {
+    switch (reg.type) {
+      case TYPES.randomPassword:
+        return { id: reg.name, outputs: { ...inputs, result: generatePassword(inputs) } };
+      case TYPES.network: {
+        const network = await this.call(() => this.docker.createNetwork(networkSpec(inputs) as Docker.NetworkCreateOptions));
+        return { id: network.id, outputs: inputs };
+      }
+      case TYPES.secret:
+      case TYPES.config: {
+        const spec = secretOrConfigSpec(inputs.name, inputs);
+        const created: any = await this.call(() => (reg.type === TYPES.secret ? this.docker.createSecret(spec) : this.docker.createConfig(spec)));
+        return { id: created.id ?? created.ID, outputs: inputs };
+      }
+      case TYPES.service:
+        return this.createService(inputs);
+      case TYPES.nodeLabels: {
+        const { id, outs } = await nodeLabelsProvider.create!(inputs as NodeLabelsOutputs);
+        return { id, outputs: outs };
+      }
+      case TYPES.image:
+        await this.call(() => this.docker.getImage(inputs.imageName).inspect());
+        return { id: inputs.imageName, outputs: inputs };
+      default:
+        throw new Error(`the applier does not know resource type ${reg.type}`);
+    }
+  }
+
+  async update(old: StoredResource, inputs: Record<string, any>): Promise<Applied> {
+    switch (old.type) {
+      case TYPES.service: {
+        const service = this.docker.getService(old.id);
+        const current: any = await this.call(() => service.inspect());
+        await this.call(() => service.update({ ...serviceSpec(inputs), version: current.Version.Index } as any));
+        if (inputs.convergeConfig) await this.converge(old.id, "update", inputs.convergeConfig);
+        return { id: old.id, outputs: inputs };
+      }
+      case TYPES.nodeLabels: {
+        const { outs } = await nodeLabelsProvider.update!(old.id, old.outputs, inputs);
+        return { id: outs.nodeId, outputs: outs };
+      }
+      case TYPES.image:
+        await this.call(() => this.docker.getImage(inputs.imageName).inspect());
+        return { id: inputs.imageName, outputs: inputs };
+      default:
+        throw new Error(`${old.type} has no update: its provider replaces it`);
+    }
+  }
+
+  async delete(old: StoredResource): Promise<void> {
+    switch (old.type) {
+      case TYPES.service:
+        return this.removeService(old.id, old.inputs);
+      case TYPES.network:
+        return this.removeNetwork(old.id);
+      case TYPES.secret:
+        return this.call(() => this.docker.getSecret(old.id).remove());
+      case TYPES.config:
+        return this.call(() => this.docker.getConfig(old.id).remove());
+      case TYPES.nodeLabels:
+        return nodeLabelsProvider.delete!(old.id, old.outputs);
+      default:
+        // Random passwords and local images leave nothing in the swarm.
+        return;
+    }
+  }
+
+  async exists(old: StoredResource): Promise<boolean> {
+    const inspect: Record<string, () => Promise<unknown>> = {
+      [TYPES.service]: () => this.docker.getService(old.id).inspect(),
+      [TYPES.network]: () => this.docker.getNetwork(old.id).inspect(),
+      [TYPES.secret]: () => this.docker.getSecret(old.id).inspect(),
+      [TYPES.config]: () => this.docker.getConfig(old.id).inspect(),
+    };
+    if (!inspect[old.type]) return true;
+    try {
+      await inspect[old.type]();
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw new Error(messageOf(error));
+    }
+  }
+
+  /** Engine API errors carry their message in the JSON body. */
+  private async call<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw new Error(messageOf(error));
+    }
+  }
+
+  private async createService(inputs: Record<string, any>): Promise<Applied> {
+    const created: any = await this.call(() => this.docker.createService(serviceSpec(inputs) as any));
+    const id: string = created.id ?? created.ID;
+    if (inputs.convergeConfig) {
+      try {
+        await this.converge(id, "create", inputs.convergeConfig);
+      } catch (error) {
+        // The provider deletes a service that did not converge, then fails.
+        await this.removeService(id, inputs);
+        throw error;
+      }
+    }
+    return { id, outputs: inputs };
+  }
+
+  /**
+   * deleteService: remove the service, then wait (up to the stop grace period)
+   * for the containers its tasks had, as far as the manager's own engine knows
+   * them; containers on other nodes answer "no such container" and are not
+   * awaited. Swarm forgets the service before its containers have stopped.
+   */
+  private async removeService(id: string, inputs: Record<string, any>): Promise<void> {
+    const graceMs = stopGracePeriodMs(inputs);
+    let containers: string[] = [];
+    if (graceMs > 0) {
+      const tasks: any[] = await this.call(() => this.docker.listTasks({ filters: { service: [inputs.name] } }));
+      containers = tasks
+        .filter((task) => task.Status?.ContainerStatus?.ContainerID && task.Status.State !== "shutdown")
+        .map((task) => task.Status.ContainerStatus.ContainerID);
+    }
+    await this.call(() => this.docker.getService(id).remove());
+    await this.waitGone(`service ${inputs.name}`, () => this.docker.getService(id).inspect());
+    for (const containerId of containers) {
+      const container = this.docker.getContainer(containerId);
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), graceMs);
+      try {
+        await container.wait({ condition: "removed", abortSignal: abort.signal });
+      } catch (error) {
+        if (!/no such container/i.test(messageOf(error))) throw new Error(`error on wait for container with ID '${containerId}': ${messageOf(error)}`);
+      } finally {
+        clearTimeout(timer);
+      }
+      try {
+        await container.remove({ v: true, force: true });
+      } catch (error) {
+        if (!/no such container|already in progress/i.test(messageOf(error))) throw new Error(`Error deleting container with ID '${containerId}': ${messageOf(error)}`);
+      }
+    }
+  }
+
+  /**
+   * resourceDockerNetworkDelete: after 2 s, inspect (gone: done) and remove,
+   * retried for 30 s while the network has active endpoints; then, for a
+   * delete-before-replace, until the manager no longer lists it.
+   */
+  private async removeNetwork(id: string): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    await sleep(2000);
+    for (let wait = 100; ; ) {
+      try {
+        await this.docker.getNetwork(id).inspect();
+      } catch {
+        break;
+      }
+      try {
+        await this.docker.getNetwork(id).remove();
+        break;
+      } catch (error) {
+        if (!/has active endpoints/i.test(messageOf(error))) throw new Error(messageOf(error));
+      }
+      if (Date.now() >= deadline) throw new Error(`timeout while waiting for network ${id} to be removed (30s): it still has active endpoints`);
+      wait = nextPollWait(wait);
+      await sleep(Math.min(wait, deadline - Date.now()));
+    }
+    await this.waitGone(`network ${id}`, () => this.docker.getNetwork(id).inspect());
+  }
+
+  /** Polls until inspecting answers "not found". */
+  private async waitGone(what: string, inspect: () => Promise<unknown>, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        await inspect();
+      } catch (error) {
+        if (isNotFound(error)) return;
+        throw new Error(messageOf(error));
+      }
+      if (Date.now() >= deadline) throw new Error(`${what} is still there ${timeoutMs / 1000} s after its removal`);
+      await sleep(500);
+    }
+  }
+
+  /** convergeConfig: poll the service until the provider would call it converged, or fail. */
+  private async converge(id: string, phase: "create" | "update", config: Record<string, any>): Promise<void> {
+    const { delayMs, timeoutMs } = convergeSettings(config, phase);
+    const deadline = Date.now() + timeoutMs;
+    await sleep(Math.min(delayMs, timeoutMs));
+    for (let wait = 100; ; ) {
+      const service: any = await this.call(() => this.docker.getService(id).inspect());
+      let rollingBack = false;
+      if (phase === "update") {
+        const verdict = updateVerdict(service.UpdateStatus);
+        if (verdict === "completed") return;
+        if (typeof verdict === "object") throw new Error(verdict.error);
+        rollingBack = verdict === "rolling-back";
+      }
+      const tasks: any[] = await this.call(() => this.docker.listTasks({ filters: { service: [id], "desired-state": ["running"] } }));
+      const nodes: any[] = await this.call(() => this.docker.listNodes());
+      const active = new Set(nodes.filter((node) => node.Status?.State !== "down").map((node) => node.ID as string));
+      const { running, wanted } = replicaProgress(service, tasks, active);
+      if (running === wanted) {
+        if (rollingBack) throw new Error(`service rollback completed: ${service.UpdateStatus?.Message ?? ""}`);
+        return;
+      }
+      if (Date.now() >= deadline) throw new Error(`Service with ID (${id}) did not converge after ${timeoutMs / 1000}s: ${running}/${wanted} running`);
+      wait = nextPollWait(wait);
+      await sleep(Math.min(wait, deadline - Date.now()));
+    }
+  }
+}
+
+/** One stack's applier: the engine with the Docker executor and the state file. */
 export class SwarmApplier {
-  private state: AppliedState;
-  private declared = { services: new Set<string>(), secrets: new Set<string>(), configs: new Set<string>(), networks: new Set<string>(), nodeLabels: new Set<string>() };
+  private readonly engine: Engine;
 
-  constructor(
-    private readonly docker: Docker,
-    private readonly stack: string,
-    private readonly stateFile: string,
-  ) {
-    this.state = fs.existsSync(stateFile) ? JSON.parse(fs.readFileSync(stateFile, "utf8")) : { passwords: {}, objects: {}, nodeLabels: {} };
+  constructor(docker: Docker, stateFile: string) {
+    this.engine = new Engine(new FileStateStore(stateFile), new DockerExecutor(docker), { diff: applierDiff });
+  }
+
+  /** The mock's newResource. */
+  readonly apply = (resource: RegisteredResource): Promise<ResourceResult> => this.engine.apply(resource);
+
+  /** After the program ran without errors: the deletes, then the change summary. */
+  finish(): Promise<ChangeSummary> {
+    return this.engine.finish();
+  }
+
+  /** What has changed so far (a failed run ends before finish). */
+  summary(): ChangeSummary {
+    return this.engine.summary();
   }
 
   /** The generated passwords, so tests can prove they appear nowhere they must not. */
   get passwords(): string[] {
-    return Object.values(this.state.passwords);
+    return this.engine.resources.filter((resource) => resource.type === TYPES.randomPassword).map((resource) => resource.outputs.result);
   }
+}
 
-  private save(): void {
-    fs.mkdirSync(path.dirname(this.stateFile), { recursive: true });
-    fs.writeFileSync(this.stateFile, JSON.stringify(this.state, null, 2), { mode: 0o600 });
+/** The node labels a state file (of this applier or an earlier one) says the stack set. */
+function nodeLabelsInState(stateFile: string): NodeLabelsOutputs[] {
+  if (!fs.existsSync(stateFile)) return [];
+  const data = JSON.parse(fs.readFileSync(stateFile, "utf8"));
+  if (data.version === 2) {
+    return [...data.resources, ...data.pendingDeletes].filter((resource: StoredResource) => resource.type === TYPES.nodeLabels).map((resource: StoredResource) => resource.outputs as NodeLabelsOutputs);
   }
+  return Object.values(data.nodeLabels ?? {});
+}
 
-  readonly apply = async (resource: RegisteredResource): Promise<ResourceResult> => {
+/**
+ * Test teardown, not `pulumi destroy`: removes whatever carries the stack's
+ * label (also what a failed run left outside the state) and the node labels
+ * the state knows, then starts the state afresh.
+ */
+export async function destroyStack(docker: Docker, stack: string, stateFile: string): Promise<string[]> {
+  const removed: string[] = [];
+  const filters = { filters: stackFilter(stack) };
+  for (const service of await docker.listServices(filters)) {
+    await docker.getService(service.ID!).remove();
+    removed.push(`service ${service.Spec!.Name}`);
+  }
+  for (const secret of await docker.listSecrets(filters)) {
+    await docker.getSecret(secret.ID).remove();
+    removed.push(`secret ${secret.Spec!.Name}`);
+  }
+  for (const config of (await docker.listConfigs(filters)) as any[]) {
+    await docker.getConfig(config.ID).remove();
+    removed.push(`config ${config.Spec.Name}`);
+  }
+  for (const labels of nodeLabelsInState(stateFile)) {
+    await nodeLabelsProvider.delete!(labels.nodeId, labels);
+    removed.push(`node labels ${labels.node}`);
+  }
+  for (const network of await docker.listNetworks(filters)) {
+    await removeNetworkPatiently(docker, network.Id);
+    removed.push(`network ${network.Name}`);
+  }
+  new FileStateStore(stateFile).save(emptyState());
+  return removed;
+}
+
+/**
+ * A network stays busy until the removed services' tasks are gone, and the
+ * manager lists it while a local task still holds it: done when it is gone.
+ */
+async function removeNetworkPatiently(docker: Docker, id: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
     try {
-      return await this.applyOne(resource);
+      await docker.getNetwork(id).remove();
     } catch (error) {
-      const message = (error as { json?: { message?: string } }).json?.message ?? (error as Error).message;
-      throw new Error(`${resource.type} ${resource.inputs.name ?? resource.name}: ${message}`);
+      // Already gone answers 404, or 500 "not found" from the manager: both mean done.
+      if (!isNotFound(error) && attempt >= 60) throw error;
     }
-  };
-
-  private async applyOne(resource: RegisteredResource): Promise<ResourceResult> {
-    const { type, name, inputs } = resource;
-    if (!resource.custom) return { id: name, state: {} };
-    switch (type) {
-      case "random:index/randomPassword:RandomPassword": {
-        // Alphanumeric, like `special: false`.
-        this.state.passwords[name] ??= randomBytes(48).toString("base64").replace(/[^A-Za-z0-9]/g, "").slice(0, inputs.length ?? 32);
-        this.save();
-        return { id: name, state: { ...inputs, result: this.state.passwords[name] } };
-      }
-      case "docker:index/network:Network":
-        return this.applyNetwork(inputs);
-      case "docker:index/secret:Secret":
-        return this.applySecretOrConfig("secret", name, inputs);
-      case "docker:index/serviceConfig:ServiceConfig":
-        return this.applySecretOrConfig("config", name, inputs);
-      case "docker:index/service:Service":
-        return this.applyService(inputs);
-      case "pulumi-nodejs:dynamic/pgswarm:NodeLabels":
-        return this.applyNodeLabels(name, inputs as NodeLabelsOutputs);
-      case "docker:index/image:Image": {
-        await this.docker.getImage(inputs.imageName).inspect();
-        return { id: inputs.imageName, state: { ...inputs } };
-      }
-      default:
-        throw new Error(`the applier does not know resource type ${type}`);
-    }
-  }
-
-  private async applyNetwork(inputs: Record<string, any>): Promise<ResourceResult> {
-    this.declared.networks.add(inputs.name);
-    const existing = (await this.docker.listNetworks({ filters: { name: [inputs.name] } })).find((network) => network.Name === inputs.name);
-    const id = existing?.Id ?? (await this.docker.createNetwork(networkSpec(inputs) as Docker.NetworkCreateOptions)).id;
-    return { id, state: { ...inputs } };
-  }
-
-  private async applySecretOrConfig(kind: "secret" | "config", name: string, inputs: Record<string, any>): Promise<ResourceResult> {
-    const hash = sha256(JSON.stringify([inputs.data, inputs.labels]));
-    const known = this.state.objects[name];
-    const list = kind === "secret" ? await this.docker.listSecrets({ filters: stackFilter(this.stack) }) : await this.docker.listConfigs({ filters: stackFilter(this.stack) });
-    const existing = known && known.hash === hash ? list.find((item: any) => item.Spec.Name === known.dockerName) : undefined;
-    let dockerName = known?.dockerName;
-    let id = existing?.ID;
-    if (!existing) {
-      // Auto-naming as the provider does: a new value gets a new object; the old one is pruned later.
-      dockerName = `${name}-${randomBytes(4).toString("hex").slice(0, 7)}`;
-      const spec = secretOrConfigSpec(dockerName, inputs);
-      const created = kind === "secret" ? await this.docker.createSecret(spec) : await this.docker.createConfig(spec);
-      id = (created as any).id ?? (created as any).ID;
-      this.state.objects[name] = { dockerName, hash };
-      this.save();
-    }
-    (kind === "secret" ? this.declared.secrets : this.declared.configs).add(dockerName!);
-    return { id: id!, state: { ...inputs, name: dockerName } };
-  }
-
-  private async applyService(inputs: Record<string, any>): Promise<ResourceResult> {
-    this.declared.services.add(inputs.name);
-    const spec = serviceSpec(inputs);
-    const existing = (await this.docker.listServices({ filters: { name: [inputs.name] } })).find((service: any) => service.Spec.Name === inputs.name);
-    if (!existing) {
-      const created = await this.docker.createService(spec as any);
-      return { id: (created as any).id ?? (created as any).ID, state: { ...inputs } };
-    }
-    await this.docker.getService(existing.ID!).update({ ...spec, version: existing.Version!.Index } as any);
-    return { id: existing.ID!, state: { ...inputs } };
-  }
-
-  private async applyNodeLabels(name: string, inputs: NodeLabelsOutputs): Promise<ResourceResult> {
-    this.declared.nodeLabels.add(name);
-    const previous = this.state.nodeLabels[name];
-    let outs: NodeLabelsOutputs;
-    if (!previous) {
-      const created = await nodeLabelsProvider.create!(inputs);
-      outs = created.outs;
-    } else {
-      const diff = await nodeLabelsProvider.diff!(previous.nodeId, previous, inputs);
-      if (diff.replaces?.length) {
-        await nodeLabelsProvider.delete!(previous.nodeId, previous);
-        outs = (await nodeLabelsProvider.create!(inputs)).outs;
-      } else {
-        outs = diff.changes ? (await nodeLabelsProvider.update!(previous.nodeId, previous, inputs)).outs : previous;
-      }
-    }
-    this.state.nodeLabels[name] = outs;
-    this.save();
-    return { id: outs.nodeId, state: outs };
-  }
-
-  /** Removes what carries the stack's label but was not declared in this run (everything, for destroy). */
-  async prune(options: { everything?: boolean } = {}): Promise<string[]> {
-    const removed: string[] = [];
-    const keep = (set: Set<string>, name: string) => !options.everything && set.has(name);
-    const filters = { filters: stackFilter(this.stack) };
-
-    for (const service of await this.docker.listServices(filters)) {
-      if (keep(this.declared.services, service.Spec!.Name!)) continue;
-      await this.docker.getService(service.ID!).remove();
-      removed.push(`service ${service.Spec!.Name}`);
-    }
-    for (const secret of await this.docker.listSecrets(filters)) {
-      if (keep(this.declared.secrets, secret.Spec?.Name ?? "")) continue;
-      await this.docker.getSecret(secret.ID).remove();
-      removed.push(`secret ${secret.Spec!.Name}`);
-    }
-    for (const config of (await this.docker.listConfigs(filters)) as any[]) {
-      if (keep(this.declared.configs, config.Spec.Name)) continue;
-      await this.docker.getConfig(config.ID).remove();
-      removed.push(`config ${config.Spec.Name}`);
-    }
-    for (const [name, applied] of Object.entries(this.state.nodeLabels)) {
-      if (keep(this.declared.nodeLabels, name)) continue;
-      await nodeLabelsProvider.delete!(applied.nodeId, applied);
-      delete this.state.nodeLabels[name];
-      removed.push(`node labels ${applied.node}`);
-    }
-    for (const network of await this.docker.listNetworks(filters)) {
-      if (keep(this.declared.networks, network.Name)) continue;
-      await this.removeNetwork(network.Id);
-      removed.push(`network ${network.Name}`);
-    }
-    if (options.everything) this.state = { passwords: {}, objects: {}, nodeLabels: {} };
-    this.save();
-    return removed;
-  }
-
-  /**
-   * A network stays busy until the removed services' tasks are gone, and the
-   * manager lists it while a local task still holds it: done when it is gone.
-   */
-  private async removeNetwork(id: string): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.docker.getNetwork(id).remove();
-      } catch (error) {
-        // Already gone answers 404, or 500 "not found" from the manager: both mean done.
-        const gone = /not found/i.test(String((error as Error).message));
-        if (!gone && attempt >= 60) throw error;
-      }
-      const left = await this.docker.listNetworks({ filters: { id: [id] } });
-      if (left.length === 0) return;
-      if (attempt >= 60) throw new Error(`network ${id} is still there after ${attempt} s`);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
+    const left = await docker.listNetworks({ filters: { id: [id] } });
+    if (left.length === 0) return;
+    if (attempt >= 60) throw new Error(`network ${id} is still there after ${attempt} s`);
+    await sleep(1000);
   }
 }

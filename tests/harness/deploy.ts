@@ -1,37 +1,68 @@
 /**
  * Deploy and destroy a stack on the testbed: the real program under mocks,
- * applied by the SwarmApplier, then waiting until the swarm has converged.
+ * applied by the SwarmApplier as `pulumi up` would, with a summary of what changed.
  */
 import * as os from "os";
 import * as path from "path";
 import { runProgram, type RunResult } from "../../tools/lib/mockRun";
-import { SwarmApplier } from "./applier";
+import { destroyStack, SwarmApplier } from "./applier";
+import { formatSummary, objectLabel, type ChangeSummary } from "./summary";
 import { dockerOn, MANAGER, nodeHost, NODES } from "./testbed";
 
 export const STATE_DIR = process.env.PGSWARM_E2E_STATE ?? path.join(os.tmpdir(), "pgswarm-e2e");
 
 /** The applier's state belongs to one swarm: a rebuilt testbed starts from none. */
+async function stateFileFor(stack: string): Promise<string> {
+  const swarmId = ((await dockerOn(MANAGER).swarmInspect()) as { ID: string }).ID;
+  return path.join(STATE_DIR, `${stack}-${swarmId}.json`);
+}
+
 export async function applierFor(stack: string): Promise<SwarmApplier> {
-  const docker = dockerOn(MANAGER);
-  const swarmId = ((await docker.swarmInspect()) as { ID: string }).ID;
-  return new SwarmApplier(docker, stack, path.join(STATE_DIR, `${stack}-${swarmId}.json`));
+  return new SwarmApplier(dockerOn(MANAGER), await stateFileFor(stack));
+}
+
+export interface DeployOptions {
+  /** Fail (after applying, as `pulumi up --expect-no-changes`) when the run changes anything: for a second run. */
+  expectNoChanges?: boolean;
+  /** Return objects deleted outside the stack in `summary.drift` instead of failing. */
+  allowDrift?: boolean;
 }
 
 export interface Deployment extends RunResult {
   applier: SwarmApplier;
+  /** Created, updated, replaced, deleted and unchanged resources; drift. */
+  summary: ChangeSummary;
+  /** The objects deleted, as "service e2e_web", "network e2e_db". */
   pruned: string[];
 }
 
-/** Runs the program for `config` (pgswarm: keys) against the testbed. Throws with each failed resource named. */
-export async function deploy(stack: string, config: Record<string, unknown>): Promise<Deployment> {
+/**
+ * Runs the program for `config` (pgswarm: keys) against the testbed. Throws with
+ * each failed resource named, on drift (unless allowed) and, with
+ * expectNoChanges, on any change, listing them.
+ */
+export async function deploy(stack: string, config: Record<string, unknown>, options: DeployOptions = {}): Promise<Deployment> {
   const applier = await applierFor(stack);
   freshProgramModules();
   const result = await runProgram(stack, { ...config, "docker:host": nodeHost(MANAGER) }, applier.apply);
   if (result.errors.length > 0) {
-    throw new Error(`deploy of ${stack} failed:\n${result.errors.map((error) => `  - ${error.name}: ${error.message}`).join("\n")}`);
+    // Like a failed `pulumi up`: no deletes after a failed step.
+    throw new Error(
+      `deploy of ${stack} failed:\n${result.errors.map((error) => `  - ${error.name}: ${error.message}`).join("\n")}\n` +
+        `changes made before the failure:\n${formatSummary(applier.summary())}`,
+    );
   }
-  const pruned = await applier.prune();
-  return { ...result, applier, pruned };
+  const summary = await applier.finish();
+  if (summary.drift.length > 0 && !options.allowDrift) {
+    throw new Error(`deploy of ${stack} found objects deleted outside the stack (pulumi up would not recreate them):\n${formatSummary(summary)}`);
+  }
+  if (options.expectNoChanges) assertNoChanges(stack, summary);
+  return { ...result, applier, summary, pruned: summary.deleted.map(objectLabel) };
+}
+
+/** A run that should have changed nothing (a second run with the same config) did: a perpetual diff. */
+export function assertNoChanges(stack: string, summary: ChangeSummary): void {
+  if (summary.changes > 0) throw new Error(`a second deploy of ${stack} with the same config changed ${summary.changes} resource(s):\n${formatSummary(summary)}`);
 }
 
 /**
@@ -48,7 +79,7 @@ function freshProgramModules(): void {
 
 /** Removes every service, secret, config, network and node label of the stack; volumes only when asked. */
 export async function destroy(stack: string, options: { volumes?: boolean } = {}): Promise<string[]> {
-  const removed = await (await applierFor(stack)).prune({ everything: true });
+  const removed = await destroyStack(dockerOn(MANAGER), stack, await stateFileFor(stack));
   if (options.volumes) {
     for (const node of NODES) {
       const docker = dockerOn(node);

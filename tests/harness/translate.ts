@@ -151,3 +151,16 @@ export function networkSpec(input: Input): Input {
 export function secretOrConfigSpec(name: string, input: Input): Input {
   return { Name: name, Data: input.data, Labels: labelMap(input.labels) };
 }
+
+/**
+ * convergeConfig as terraform-provider-docker applies it: wait `delay` (7s by
+ * default) before the first check after a create, a fixed 7s after an update,
+ * and give up after `timeout` (3m by default).
+ */
+export function convergeSettings(input: Input, phase: "create" | "update"): { delayMs: number; timeoutMs: number } {
+  const ms = (duration: string | undefined, fallback: string) => nanoseconds(duration || fallback)! / 1e6;
+  return { delayMs: phase === "create" ? ms(input.delay, "7s") : 7000, timeoutMs: ms(input.timeout, "3m") };
+}
+
+/** The stop grace period the provider waits for a removed service's containers (0 when unset). */
+export const stopGracePeriodMs = (service: Input): number => (nanoseconds(service.taskSpec?.containerSpec?.stopGracePeriod) ?? 0) / 1e6;

@@ -19,6 +19,25 @@ export interface RegisteredResource {
   /** Inputs with every secret replaced by "[secret]" (safe to print). */
   redacted: Record<string, any>;
   custom: boolean;
+  /** What the engine would learn from the registration beyond MockResourceArgs (absent when the SDK sent none). */
+  urn?: string;
+  parent?: string;
+  /** Every resource this one depends on (dependsOn and the resources its inputs came from). */
+  dependencies?: string[];
+  /** For each input property, the resources its value came from. */
+  propertyDependencies?: Record<string, string[]>;
+  options?: RegistrationOptions;
+}
+
+/** Resource options the program set, as the engine receives them. */
+export interface RegistrationOptions {
+  protect?: boolean;
+  /** Undefined: the provider decides. */
+  deleteBeforeReplace?: boolean;
+  replaceOnChanges?: string[];
+  ignoreChanges?: string[];
+  retainOnDelete?: boolean;
+  deletedWith?: string;
 }
 
 export interface ResourceResult {
@@ -27,6 +46,65 @@ export interface ResourceResult {
 }
 
 export type Apply = (resource: RegisteredResource) => Promise<ResourceResult>;
+
+/** The parts of a RegisterResourceRequest (the SDK's protobuf message) that the engine would use. */
+interface RegisterRequest {
+  getParent(): string;
+  getType(): string;
+  getName(): string;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
+  hasProtect?(): boolean;
+  getProtect(): boolean | undefined;
+  getDeletebeforereplace(): boolean;
+  getDeletebeforereplacedefined(): boolean;
+  getReplaceonchangesList(): string[];
+  getIgnorechangesList(): string[];
+  hasRetainondelete?(): boolean;
+  getRetainondelete(): boolean | undefined;
+  getDeletedwith(): string;
+}
+
+export interface MockMonitorInternals {
+  registerResource(request: RegisterRequest, callback: unknown): unknown;
+  newUrn(parent: string, type: string, name: string): string;
+}
+
+/**
+ * MockResourceArgs carries no dependencies or options, so the registration
+ * request is read as the mock monitor receives it. newResource runs
+ * synchronously inside registerResource, so the request seen last is its own.
+ */
+export function watchRegistrations(monitor: MockMonitorInternals): () => Partial<RegisteredResource> {
+  let latest: RegisterRequest | undefined;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) => {
+    latest = request;
+    return register(request, callback);
+  };
+  return () => {
+    const request = latest;
+    latest = undefined;
+    if (!request) return {};
+    const propertyDependencies: Record<string, string[]> = {};
+    request.getPropertydependenciesMap().forEach((value, key) => (propertyDependencies[key] = value.getUrnsList()));
+    const options: RegistrationOptions = {
+      protect: request.hasProtect && !request.hasProtect() ? undefined : request.getProtect() || undefined,
+      deleteBeforeReplace: request.getDeletebeforereplacedefined() ? request.getDeletebeforereplace() : undefined,
+      replaceOnChanges: request.getReplaceonchangesList(),
+      ignoreChanges: request.getIgnorechangesList(),
+      retainOnDelete: request.hasRetainondelete && !request.hasRetainondelete() ? undefined : request.getRetainondelete() || undefined,
+      deletedWith: request.getDeletedwith() || undefined,
+    };
+    return {
+      urn: monitor.newUrn(request.getParent(), request.getType(), request.getName()),
+      parent: request.getParent() || undefined,
+      dependencies: request.getDependenciesList(),
+      propertyDependencies,
+      options,
+    };
+  };
+}
 
 function mapSecrets(value: any, onSecret: (inner: any) => any): any {
   if (Array.isArray(value)) return value.map((item) => mapSecrets(item, onSecret));
@@ -62,6 +140,7 @@ export async function runProgram(stack: string, flatConfig: Record<string, unkno
   const resources: RegisteredResource[] = [];
   const errors: RunResult["errors"] = [];
   let inFlight = 0;
+  let registration: () => Partial<RegisteredResource> = () => ({});
   await pulumi.runtime.setMocks(
     {
       newResource: async (args) => {
@@ -71,6 +150,7 @@ export async function runProgram(stack: string, flatConfig: Record<string, unkno
           inputs: unwrapSecrets(args.inputs),
           redacted: redactSecrets(args.inputs),
           custom: args.custom ?? true,
+          ...registration(),
         };
         resources.push(resource);
         inFlight++;
@@ -89,6 +169,7 @@ export async function runProgram(stack: string, flatConfig: Record<string, unkno
     stack,
     false,
   );
+  registration = watchRegistrations(pulumi.runtime.getMonitor() as unknown as MockMonitorInternals);
   pulumi.runtime.setAllConfig(engineConfig(flatConfig));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const program = require(path.join(PROJECT_DIR, "index.ts"));

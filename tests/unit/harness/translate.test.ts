@@ -1,5 +1,5 @@
 /** The applier's translation of pulumi-docker inputs into Engine API specs. */
-import { envList, labelMap, nanoseconds, networkSpec, secretOrConfigSpec, serviceSpec } from "../../harness/translate";
+import { envList, labelMap, nanoseconds, networkSpec, secretOrConfigSpec, serviceSpec, stopGracePeriodMs } from "../../harness/translate";
 import { runStack, serviceNamed } from "../../helpers/stacks";
 
 jest.setTimeout(60_000);
@@ -32,6 +32,11 @@ describe("translation pieces", () => {
       Labels: { x: "y" },
       IPAM: { Driver: "default", Config: [{ Subnet: "10.1.2.0/24" }] },
     });
+  });
+
+  it("a service's stop grace period in ms, 0 when unset", () => {
+    expect(stopGracePeriodMs({ taskSpec: { containerSpec: { stopGracePeriod: "1m" } } })).toBe(60_000);
+    expect(stopGracePeriodMs({ taskSpec: { containerSpec: {} } })).toBe(0);
   });
 
   it("secrets and configs pass their base64 data through", () => {
