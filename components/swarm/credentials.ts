@@ -9,7 +9,7 @@ import * as random from "@pulumi/random";
 import { labelList, ownerLabels } from "../names";
 import { renderPgpass } from "./pgpass";
 
-export const CREDENTIALS = ["superuser", "replication", "monitor", "app"] as const;
+export const CREDENTIALS = ["superuser", "replication", "monitor", "app", "exporter"] as const;
 export type CredentialName = (typeof CREDENTIALS)[number];
 
 /** A Docker secret and the file name it is mounted under in /run/secrets. */

@@ -52,7 +52,8 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
     const passwords = result.resources
       .filter((resource) => resource.type === "random:index/randomPassword:RandomPassword")
       .map((resource) => `pw-${stableSuffix(resource.name)}`);
-    expect(passwords).toHaveLength(4);
+    // superuser, replication, monitor, app, exporter
+    expect(passwords).toHaveLength(5);
     for (const service of ofType(result, SERVICE)) {
       const container = service.inputs.taskSpec.containerSpec;
       for (const secret of container.secrets ?? []) expect(secretIds.has(secret.secretId)).toBe(true);
@@ -93,10 +94,11 @@ describe("topologies", () => {
   });
 
   it.each([
-    // shared (postgresql.conf, pg_hba.conf, pgbackrest.conf) + repmgr.conf per DB node + haproxy.cfg per router
-    ["dev", 5, 3 + 1 + 0],
-    ["staging", 5, 3 + 3 + 1],
-    ["prod", 5, 3 + 3 + 2],
+    // secrets: one password per credential (5) + the app's pgpass;
+    // configs: shared (postgresql.conf, pg_hba.conf, pgbackrest.conf) + repmgr.conf per DB node + haproxy.cfg per router
+    ["dev", 6, 3 + 1 + 0],
+    ["staging", 6, 3 + 3 + 1],
+    ["prod", 6, 3 + 3 + 2],
   ])("%s: %i secrets and %i configs", (stack, secrets, configs) => {
     expect(ofType(runs[stack], SECRET)).toHaveLength(secrets);
     expect(ofType(runs[stack], CONFIG)).toHaveLength(configs);

@@ -65,7 +65,7 @@ describe("plan", () => {
     expect(services.map((service: any) => service.dockerName)).toEqual(
       expect.arrayContaining(["prod_db-rw", "prod_db-ro", "prod_web", "prod_worker"]),
     );
-    expect(plan.resources.filter((resource: any) => resource.type === "secret")).toHaveLength(5);
+    expect(plan.resources.filter((resource: any) => resource.type === "secret")).toHaveLength(6);
     expect(plan.resources.filter((resource: any) => resource.type === "config").length).toBeGreaterThanOrEqual(8);
     expect(plan.outputs.endpoints).toMatchObject({ rw: "db-rw", ro: "db-ro" });
   });
