@@ -6,7 +6,7 @@
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { labelList, ownerLabels, POSTGRES_PORT, SECRETS_DIR, serviceName } from "../names";
+import { labelList, MEMBER_LABEL, ownerLabels, POSTGRES_PORT, ROLES, SECRETS_DIR, serviceName } from "../names";
 import type { DbMember } from "../postgres/topology";
 import { secretMount, type SecretFile } from "../swarm";
 
@@ -56,7 +56,7 @@ export class PostgresExporter extends pulumi.ComponentResource {
       name,
       {
         name: this.serviceName,
-        labels: labelList({ ...ownerLabels(stack, "exporter"), "pgswarm.member": member.name }),
+        labels: labelList({ ...ownerLabels(stack, ROLES.exporter), [MEMBER_LABEL]: member.name }),
         mode: { replicated: { replicas: 1 } },
         // Prometheus resolves tasks.<service> to the task itself: no VIP needed.
         endpointSpec: { mode: "dnsrr" },
