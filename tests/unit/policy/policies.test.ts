@@ -50,6 +50,16 @@ describe("every example stack passes", () => {
     expect(await runPolicies(policies, stack, runs[stack])).toEqual([]);
   });
 
+  it("a replicated stack of two data members and a witness (pinned by its own label, not a backups node)", async () => {
+    const config = stackFileConfig("staging");
+    config["pgswarm:nodes"] = { ...config["pgswarm:nodes"], "stg-wit": {} };
+    config["pgswarm:database"] = { ...config["pgswarm:database"], nodes: 2, witness: "stg-wit", placement: { pgnode1: "stg-db-1", pgnode2: "stg-db-2" } };
+    const run = await runStack("staging", config);
+    expect(run.errors).toEqual([]);
+    expect(ofType(run, SERVICE).map((candidate) => candidate.inputs.name)).toContain("staging_pgwitness");
+    expect(await runPolicies(policies, "staging", run)).toEqual([]);
+  });
+
   it("prod with monitoring enabled", async () => {
     const run = await runStack("prod", { ...stackFileConfig("prod"), "pgswarm:monitoring": { enabled: true } });
     expect(ofType(run, SERVICE).some((candidate) => String(candidate.inputs.name).endsWith("-exporter"))).toBe(true);
