@@ -15,11 +15,19 @@ export const volumeName = (stack: string, slot: string) => `${stack}_${slot}_dat
 /** The node label that pins a DB slot, owned by pgswarm and scoped to the stack. */
 export const slotLabelKey = (stack: string) => `pgswarm.${stack}.pgnode`;
 export const witnessLabelKey = (stack: string) => `pgswarm.${stack}.witness`;
+/** Marks a node whose backups are configured (`nodes.<node>.backups`), so the swarm and the policy pack can see it. */
+export const backupsLabelKey = (stack: string) => `pgswarm.${stack}.backups`;
 export const slotNumber = (slot: string) => Number(slot.replace("pgnode", ""));
+
+export const STACK_NAMESPACE_LABEL = "com.docker.stack.namespace";
+export const ROLE_LABEL = "pgswarm.role";
+export const MEMBER_LABEL = "pgswarm.member";
+/** The roles (ROLE_LABEL values) the tools and the policy pack look objects up by. */
+export const ROLES = { pgnode: "pgnode", router: "router", exporter: "exporter", dbNetwork: "db-network" } as const;
 
 /** Labels on every object pgswarm creates: `docker stack ps <stack>` lists them, and the applier prunes by them. */
 export function ownerLabels(stack: string, role: string): Record<string, string> {
-  return { "com.docker.stack.namespace": stack, "pgswarm.stack": stack, "pgswarm.role": role };
+  return { [STACK_NAMESPACE_LABEL]: stack, "pgswarm.stack": stack, [ROLE_LABEL]: role };
 }
 
 export const labelList = (labels: Record<string, string>) =>

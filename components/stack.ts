@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AppService } from "./app";
 import type { StackConfig } from "./config";
 import { DEMO_APP_IMAGE, LocalImages } from "./images";
+import { Monitoring } from "./monitoring";
 import { ownedNodeLabels, PostgresCluster, type DbEndpoints } from "./postgres";
 import { Credentials, Networks, NodeLabels } from "./swarm";
 
@@ -36,7 +37,12 @@ export class Stack extends pulumi.ComponentResource {
           `${name}-image`,
           {
             projectDir: args.projectDir,
-            tags: { postgres: config.database.image, router: config.database.router.image, "demo-app": DEMO_APP_IMAGE },
+            tags: {
+              postgres: config.database.image,
+              router: config.database.router.image,
+              "demo-app": DEMO_APP_IMAGE,
+              exporter: config.monitoring.enabled ? config.monitoring.image : undefined,
+            },
           },
           { parent: this },
         ).byTag
@@ -76,8 +82,25 @@ export class Stack extends pulumi.ComponentResource {
         ),
     );
 
+    const monitoring = config.monitoring.enabled
+      ? new Monitoring(
+          `${name}-monitoring`,
+          {
+            stack,
+            config,
+            image: image(config.monitoring.image),
+            dbNetworkId: networks.db.id,
+            exporterPassword: credentials.passwords.exporter,
+          },
+          // The exporter's role exists once the cluster has bootstrapped.
+          { parent: this, dependsOn: [cluster] },
+        )
+      : undefined;
+
     this.endpoints = cluster.endpoints;
-    this.serviceNames = [...cluster.nodes, ...cluster.routers, ...apps].map((component) => component.serviceName);
+    this.serviceNames = [...cluster.nodes, ...cluster.routers, ...apps, ...(monitoring?.exporters ?? [])].map(
+      (component) => component.serviceName,
+    );
     this.registerOutputs({ endpoints: this.endpoints, serviceNames: this.serviceNames });
   }
 }

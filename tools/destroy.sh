@@ -3,5 +3,7 @@
 # Database volumes stay on their nodes: remove them by hand (docker volume rm <stack>_pgnodeN_data) when you mean it.
 set -Eeuo pipefail
 # shellcheck source=tools/pulumi-env.sh
-. "$(dirname "${BASH_SOURCE[0]}")/pulumi-env.sh" "${1:-}"
-npx pulumi destroy --yes --stack "$stack"
+PGSWARM_ACTION=destroy . "$(dirname "${BASH_SOURCE[0]}")/pulumi-env.sh" "${1:-}"
+ensure_pulumi_cli
+select_stack
+npx --no-install pulumi destroy --yes --stack "$stack" || fail "pulumi destroy failed; the messages above say why"

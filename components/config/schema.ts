@@ -155,6 +155,12 @@ const networksSchema = strict({
   appSubnet: cidr.optional(),
 });
 
+const monitoringSchema = strict({
+  /** A postgres_exporter per DB data member on the DB network (Prometheus scrapes tasks.<service>). */
+  enabled: z.boolean({ error: "expected true or false" }).default(false),
+  image: image.default("pgswarm/exporter:0.17"),
+});
+
 export const stackShape = {
   topology: z.enum(["standalone", "replicated", "read-split"], {
     error: 'expected "standalone", "replicated" or "read-split"',
@@ -164,6 +170,7 @@ export const stackShape = {
   services: z.record(serviceName, serviceSchema).default({}),
   networks: networksSchema.default(networksSchema.parse({})),
   buildImages: z.boolean().default(false),
+  monitoring: monitoringSchema.default(monitoringSchema.parse({})),
 };
 
 export const stackSchema = strict(stackShape);
@@ -174,3 +181,4 @@ export type DatabaseConfig = StackConfig["database"];
 export type ServiceConfig = StackConfig["services"][string];
 export type NodeConfig = StackConfig["nodes"][string];
 export type Resources = DatabaseConfig["resources"];
+export type MonitoringConfig = StackConfig["monitoring"];

@@ -7,13 +7,13 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 
-export const IMAGE_DIRS = ["postgres", "router", "demo-app"] as const;
+export const IMAGE_DIRS = ["postgres", "router", "demo-app", "exporter"] as const;
 export type ImageDir = (typeof IMAGE_DIRS)[number];
 export const DEMO_APP_IMAGE = "pgswarm/demo-app:latest";
 
 export interface LocalImagesArgs {
-  /** The tag each image is built under. */
-  tags: Record<ImageDir, string>;
+  /** The tag each image is built under; an image without a tag is not needed by the stack and not built. */
+  tags: Partial<Record<ImageDir, string>>;
   /** The folder holding images/<name>/Dockerfile. */
   projectDir: string;
 }
@@ -25,10 +25,12 @@ export class LocalImages extends pulumi.ComponentResource {
   constructor(name: string, args: LocalImagesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("pgswarm:images:LocalImages", name, {}, opts);
     for (const dir of IMAGE_DIRS) {
+      const tag = args.tags[dir];
+      if (!tag) continue;
       const image = new docker.Image(
         `${name}-${dir}`,
         {
-          imageName: args.tags[dir],
+          imageName: tag,
           build: {
             // The postgres image builds from the project root: its agent shares components/contract.ts.
             context: dir === "postgres" ? args.projectDir : path.join(args.projectDir, "images", dir),
@@ -39,7 +41,7 @@ export class LocalImages extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      this.byTag[args.tags[dir]] = image.imageName;
+      this.byTag[tag] = image.imageName;
     }
     this.registerOutputs({});
   }

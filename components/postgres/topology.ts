@@ -3,7 +3,7 @@
  * where they run and what they start as. Pure, so placement is tested directly.
  */
 import { slotsOf, type StackConfig } from "../config";
-import { slotLabelKey, slotNumber, witnessLabelKey } from "../names";
+import { backupsLabelKey, slotLabelKey, slotNumber, witnessLabelKey } from "../names";
 
 export interface DbMember {
   /** pgnode1 … pgnode9, or pgwitness: the service suffix and the host name on the DB network. */
@@ -45,10 +45,12 @@ export function dbMembers(stack: string, config: StackConfig): DbMember[] {
 
 export const placementConstraint = (member: DbMember) => `node.labels.${member.label.key} == ${member.label.value}`;
 
-/** The labels pgswarm owns on each Swarm node: the user's plus the DB pins. */
+/** The labels pgswarm owns on each Swarm node: the user's, the backups mark and the DB pins. */
 export function ownedNodeLabels(stack: string, config: StackConfig): Record<string, Record<string, string>> {
   const owned: Record<string, Record<string, string>> = {};
-  for (const [node, spec] of Object.entries(config.nodes)) owned[node] = { ...spec.labels };
+  for (const [node, spec] of Object.entries(config.nodes)) {
+    owned[node] = { ...spec.labels, ...(spec.backups ? { [backupsLabelKey(stack)]: "true" } : {}) };
+  }
   for (const member of dbMembers(stack, config)) {
     owned[member.swarmNode] = { ...owned[member.swarmNode], [member.label.key]: member.label.value };
   }

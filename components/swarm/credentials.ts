@@ -10,7 +10,7 @@ import { AGENT_KEY_CREDENTIAL } from "../contract";
 import { labelList, ownerLabels } from "../names";
 import { renderPgpass } from "./pgpass";
 
-export const CREDENTIALS = ["superuser", "replication", "monitor", "app"] as const;
+export const CREDENTIALS = ["superuser", "replication", "monitor", "app", "exporter"] as const;
 export type CredentialName = (typeof CREDENTIALS)[number];
 
 /** A Docker secret and the file name it is mounted under in /run/secrets. */

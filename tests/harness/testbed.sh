@@ -20,7 +20,7 @@ RUN_DIR=/run/pgswarm-testbed
 LOG_DIR=$STATE_DIR/logs
 BASE_IMAGE=debian:trixie-slim
 ROOT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-IMAGES=(pgswarm/postgres:17 pgswarm/router:3.0 pgswarm/demo-app:latest)
+IMAGES=(pgswarm/postgres:17 pgswarm/router:3.0 pgswarm/demo-app:latest pgswarm/exporter:0.17)
 
 node_addr() {
   case "$1" in

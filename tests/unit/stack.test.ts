@@ -52,8 +52,8 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
     const passwords = result.resources
       .filter((resource) => resource.type === "random:index/randomPassword:RandomPassword")
       .map((resource) => `pw-${stableSuffix(resource.name)}`);
-    // superuser, replication, monitor, app, and the agents' key.
-    expect(passwords).toHaveLength(5);
+    // superuser, replication, monitor, app, exporter, and the agents' key.
+    expect(passwords).toHaveLength(6);
     for (const service of ofType(result, SERVICE)) {
       const container = service.inputs.taskSpec.containerSpec;
       for (const secret of container.secrets ?? []) expect(secretIds.has(secret.secretId)).toBe(true);
@@ -94,11 +94,11 @@ describe("topologies", () => {
   });
 
   it.each([
-    // secrets: 4 passwords, the app's pgpass and the agents' key;
+    // secrets: one password per credential (5), the app's pgpass and the agents' key;
     // configs: shared (postgresql.conf, pg_hba.conf, pgbackrest.conf, cluster.json) + repmgr.conf per DB node + haproxy.cfg per router
-    ["dev", 6, 4 + 1 + 1],
-    ["staging", 6, 4 + 3 + 1],
-    ["prod", 6, 4 + 3 + 2],
+    ["dev", 7, 4 + 1 + 1],
+    ["staging", 7, 4 + 3 + 1],
+    ["prod", 7, 4 + 3 + 2],
   ])("%s: %i secrets and %i configs", (stack, secrets, configs) => {
     expect(ofType(runs[stack], SECRET)).toHaveLength(secrets);
     expect(ofType(runs[stack], CONFIG)).toHaveLength(configs);

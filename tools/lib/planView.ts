@@ -3,8 +3,10 @@
  * `pulumi up` (names, images, replicas, placement, networks, mounts, secrets by
  * name, endpoints). Never a secret value: inputs arrive redacted.
  */
+import { createHash } from "crypto";
+import { MEMBER_LABEL, ROLE_LABEL } from "../../components/names";
 import type { RegisteredResource } from "./mockRun";
-import { recordOnly } from "./recorder";
+import { AUTO_NAMED_TYPES, recordOnly } from "./recorder";
 
 export interface PlannedResource {
   type: string;
@@ -23,13 +25,33 @@ const SHORT_TYPES: Record<string, string> = {
   "pulumi-nodejs:dynamic/pgswarm:NodeLabels": "node-labels",
 };
 
-export async function planView(resources: RegisteredResource[]): Promise<PlannedResource[]> {
-  // Map mock ids back to the Docker names they stand for, so references read as names.
-  const nameById = new Map<string, string>();
+/**
+ * How a reference (an id) reads in a plan: a network by its Docker name, an
+ * auto-named secret or config by its logical name (its Docker name is the
+ * provider's random suffix, which would differ between a plan and the real state).
+ */
+export function referenceName(type: string, logicalName: string, dockerName: string | undefined): string {
+  return AUTO_NAMED_TYPES.has(type) ? logicalName : (dockerName ?? logicalName);
+}
+
+/** The mock ids of a recorded run, mapped to the names references should read as. */
+export async function recordedReferenceNames(resources: RegisteredResource[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
   for (const resource of resources) {
     const { id, state } = await recordOnly(resource);
-    nameById.set(id, state.name ?? resource.name);
+    names.set(id, referenceName(resource.type, resource.name, state.name));
   }
+  return names;
+}
+
+const labelsOf = (labels: Array<{ label: string; value: string }> | undefined) =>
+  Object.fromEntries((labels ?? []).map(({ label, value }) => [label, value]));
+
+/** A short digest of a non-secret content, so a plan shows that a config file changed without printing it. */
+const digest = (text: unknown) => (typeof text === "string" ? createHash("sha256").update(text).digest("hex").slice(0, 12) : undefined);
+
+export async function planView(resources: RegisteredResource[], referenceNames?: Map<string, string>): Promise<PlannedResource[]> {
+  const nameById = referenceNames ?? (await recordedReferenceNames(resources));
   const named = (id: string) => nameById.get(id) ?? id;
 
   return resources
@@ -41,9 +63,12 @@ export async function planView(resources: RegisteredResource[]): Promise<Planned
         case "service": {
           const task = input.taskSpec ?? {};
           const container = task.containerSpec ?? {};
+          const labels = labelsOf(input.labels);
           return {
             ...base,
             dockerName: input.name,
+            role: labels[ROLE_LABEL],
+            member: labels[MEMBER_LABEL],
             image: container.image,
             replicas: input.mode?.replicated?.replicas,
             endpointMode: input.endpointSpec?.mode,
@@ -65,8 +90,9 @@ export async function planView(resources: RegisteredResource[]): Promise<Planned
         case "network":
           return { ...base, dockerName: input.name, driver: input.driver, encrypted: input.options?.encrypted === "true", subnet: input.ipamConfigs?.[0]?.subnet };
         case "secret":
+          return base;
         case "config":
-          return { ...base, dockerName: named(`${resource.name}-id`) };
+          return { ...base, contentDigest: digest(input.data) };
         case "image":
           return { ...base, dockerName: input.imageName, context: input.build?.context };
         case "node-labels":

@@ -1,0 +1,2 @@
+export * from "./postgresExporter";
+export * from "./monitoring";
