@@ -1,5 +1,5 @@
 /** repmgr.conf for one DB member: identity, failover timing and the split-brain defences. */
-import { durationSeconds, type StackConfig } from "../../config";
+import { durationSeconds, parseDurationMs, type StackConfig } from "../../config";
 import { configPath, PGDATA, POSTGRES_PORT } from "../../contract";
 import type { DbMember } from "../topology";
 import { confLines, HEADER } from "./confFormat";
@@ -7,6 +7,9 @@ import { REPMGR_USER } from "./pgHba";
 
 export { PGDATA };
 export const REPMGR_CONF = configPath("repmgr");
+
+const RECONNECT_ATTEMPTS = 3;
+const reconnectIntervalSeconds = (timeout: string) => Math.max(1, Math.round((parseDurationMs(timeout) ?? 0) / 1000 / RECONNECT_ATTEMPTS));
 
 export function renderRepmgrConf(member: DbMember, config: StackConfig): string {
   const { failover } = config.database;
@@ -25,9 +28,11 @@ export function renderRepmgrConf(member: DbMember, config: StackConfig): string 
     // Promotes, then gives the new primary its own WAL archive.
     promote_command: "/usr/local/bin/pgswarm-promote",
     follow_command: `repmgr standby follow -f ${REPMGR_CONF} --log-to-file --upstream-node-id=%n`,
-    monitor_interval_secs: durationSeconds(failover.monitorInterval),
-    reconnect_attempts: failover.reconnectAttempts,
-    reconnect_interval: durationSeconds(failover.reconnectInterval),
+    // TODO(lead): repmgrd gives way to the member agent; until then its detection follows database.failover
+    // (about timeout before a promotion: 3 attempts of timeout / 3, checked every heartbeat).
+    monitor_interval_secs: durationSeconds(failover.heartbeat),
+    reconnect_attempts: RECONNECT_ATTEMPTS,
+    reconnect_interval: reconnectIntervalSeconds(failover.timeout),
     connection_check_type: "ping",
     // Promote only if no other standby still sees the primary (a majority lost it).
     primary_visibility_consensus: true,
@@ -36,7 +41,7 @@ export function renderRepmgrConf(member: DbMember, config: StackConfig): string 
     child_nodes_check_interval: 5,
     child_nodes_connected_min_count: 1,
     child_nodes_connected_include_witness: true,
-    child_nodes_disconnect_timeout: Math.max(30, durationSeconds(failover.reconnectInterval) * failover.reconnectAttempts * 2),
+    child_nodes_disconnect_timeout: Math.max(30, durationSeconds(failover.timeout) * 2),
     child_nodes_disconnect_command: "/usr/local/bin/pgswarm-fence",
     log_level: "INFO",
     log_status_interval: 300,

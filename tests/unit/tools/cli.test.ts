@@ -30,7 +30,7 @@ describe("check-config", () => {
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(/^Pulumi\.broken\.yaml has 2 problems:/);
     expect(result.stderr).toMatch(/- database\.replicaMaxLag: expected a size/);
-    expect(result.stderr).toMatch(/- services\.web\.replica: unknown key; allowed here: image, replicas/);
+    expect(result.stderr).toMatch(/- services\.web\.replica: unknown key; did you mean replicas\? allowed here: image, replicas/);
     expect(result.stderr).not.toMatch(/\s+at .*\.ts:\d+/);
     // Cross-key rules speak once the schema holds.
     const fixed = broken.replace("replicaMaxLag: 16 megs", "replicaMaxLag: 16MB").replace("\n      replica: 2", "");

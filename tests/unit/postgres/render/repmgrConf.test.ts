@@ -10,7 +10,7 @@ const config = validateStack(
       nodes: 2,
       witness: "w",
       placement: { pgnode1: "a", pgnode2: "b" },
-      failover: { monitorInterval: "2s", reconnectAttempts: 4, reconnectInterval: "3s" },
+      failover: { heartbeat: "1s", timeout: "6s" },
     },
   },
   "test",
@@ -26,11 +26,11 @@ describe("repmgr.conf", () => {
     expect(value(conf, "conninfo")).toBe("'host=pgnode2 port=5432 user=repmgr dbname=repmgr connect_timeout=2'");
   });
 
-  it("takes failover timing from the stack", () => {
+  it("takes failover timing from database.failover: about timeout before a promotion", () => {
     const conf = renderRepmgrConf(members[0], config);
-    expect(value(conf, "monitor_interval_secs")).toBe("2");
-    expect(value(conf, "reconnect_attempts")).toBe("4");
-    expect(value(conf, "reconnect_interval")).toBe("3");
+    expect(value(conf, "monitor_interval_secs")).toBe("1");
+    expect(value(conf, "reconnect_attempts")).toBe("3");
+    expect(value(conf, "reconnect_interval")).toBe("2");
     expect(value(conf, "failover")).toBe("'automatic'");
     expect(value(conf, "promote_command")).toBe("'/usr/local/bin/pgswarm-promote'");
   });
