@@ -150,16 +150,19 @@ export function size(range: { min?: number; max?: number } = {}) {
 
 /**
  * A map with a fixed set of keys; unknown keys are errors that list what is
- * allowed. An empty YAML value (`key:`) counts as not given, so defaults apply.
+ * allowed. An empty YAML value (`key:`) for a key with a default counts as not
+ * given, so the default applies.
  */
 export function strict<T extends z.ZodRawShape>(shape: T, what = "a map") {
   const allowed = Object.keys(shape).join(", ");
+  // Only a key with a default (or none needed) reads an empty value as "not given"; a required one reports it.
+  const optional = new Set(Object.keys(shape).filter((key) => (shape[key] as z.ZodType).safeParse(undefined).success));
   return z.preprocess(
     (value) =>
       value === null
         ? {}
         : value && typeof value === "object" && !Array.isArray(value)
-          ? Object.fromEntries(Object.entries(value).filter(([key, inner]) => inner !== null || !(key in shape)))
+          ? Object.fromEntries(Object.entries(value).filter(([key, inner]) => inner !== null || !optional.has(key)))
           : value,
     z.strictObject(shape, {
       error: (issue) =>

@@ -84,7 +84,9 @@ export function validateStack(raw: unknown, source: string, options: ValidationO
   if (!parsed.success) {
     throw new ConfigError(source, [...earlier, ...schemaProblems(parsed.error.issues as Issue[])]);
   }
-  const problems = [...earlier, ...crossKeyProblems(parsed.data, options.stack)];
+  // Cross-key rules speak once the keys and the schema hold: a refused key would only echo as a missing one.
+  if (earlier.length > 0) throw new ConfigError(source, earlier);
+  const problems = crossKeyProblems(parsed.data, options.stack);
   if (problems.length > 0) {
     throw new ConfigError(source, problems);
   }
