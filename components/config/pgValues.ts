@@ -86,6 +86,14 @@ function describeBase(value: number, base: BaseUnit): string {
   return base === "8kB" ? `${value * 8}kB` : `${value}${base}`;
 }
 
+/** A known numeric setting's value in bytes (memory settings), or undefined. */
+export function settingBytes(name: string, value: SettingValue): number | undefined {
+  const setting = NUMERIC_SETTINGS[name];
+  if (!setting || typeof value === "boolean" || !(setting.unit in BASE_IN_KB)) return undefined;
+  const amount = typeof value === "number" ? value : inBaseUnit(value, setting.unit);
+  return typeof amount === "number" ? amount * BASE_IN_KB[setting.unit]! * 1024 : undefined;
+}
+
 /** What PostgreSQL would refuse in this value of a known numeric setting, or undefined. */
 export function numericSettingProblem(name: string, value: SettingValue): string | undefined {
   const setting = NUMERIC_SETTINGS[name];

@@ -182,7 +182,7 @@ const serviceSchema = strict({
     slave: listOf(validRegex, "a list of regular expressions").default([]),
   }).optional(),
   healthcheck: healthcheckSchema.optional(),
-  update: strict({ parallelism: integer(1, 100).default(1), delay: duration().default("5s") }).prefault({}),
+  update: strict({ parallelism: integer(0, 100).default(1), delay: duration().default("5s") }).prefault({}),
   resources: resources.prefault({}),
   /** The uid the container runs as: its credential files (mode 0400) are owned by it. */
   uid: integer(0, 2147483647).default(0),

@@ -109,6 +109,27 @@ describe("settings PostgreSQL would refuse at start-up", () => {
   );
 });
 
+describe("settings against the member's resources", () => {
+  it("refuses shared_buffers that do not fit in database.resources.memory", () => {
+    const limited = (sharedBuffers: unknown) =>
+      edited(readSplit, (r) => {
+        r.database.resources = { memory: "2GiB" };
+        r.database.settings = { shared_buffers: sharedBuffers };
+      });
+    const raw = limited("2GB");
+    expect(problemsOf(raw)).toEqual([
+      {
+        path: "database.settings.shared_buffers",
+        message: 'expected less than database.resources.memory (2GiB), found the string "2GB": shared memory must fit in the member\'s memory limit',
+      },
+    ]);
+    expect(() => validateStack(limited("512MB"), "test")).not.toThrow();
+    // A bare number counts 8kB blocks: 131072 blocks are 1GB.
+    expect(() => validateStack(limited(131072), "test")).not.toThrow();
+    expect(problemsOf(limited(262144))).toHaveLength(1);
+  });
+});
+
 describe("database.preloadLibraries", () => {
   it("takes library names after pgswarm's own; not repmgr, not twice, nothing that breaks the list", () => {
     const raw = edited(readSplit, (r) => (r.database.preloadLibraries = ["pg_stat_statements", "repmgr", "pg_stat_statements"]));

@@ -103,7 +103,7 @@ const variants: Array<[string, () => any]> = [
       web: { image: "app:1", database: "split", dbEnv: "geomapfish", dbChooser: { master: ["GET /short/"] }, publish: [{ port: 443, target: 8443 }] },
       api: { image: "app:1", database: "ro", dbEnv: "url", publish: [{ port: 443, target: 8443, protocol: "udp" }] },
       worker: { image: "app:1", command: ["app", "worker"], args: ["--queue", "default"], uid: 1000, update: { parallelism: 2, delay: "1m30s" } },
-      cron: { image: "app:1", replicas: 0, env: { SCHEDULE: "*/5 * * * *", MOTD: "line 1\nline 2", "spring.profiles.active": "prod" } },
+      cron: { image: "app:1", replicas: 0, update: { parallelism: 0 }, env: { SCHEDULE: "*/5 * * * *", MOTD: "line 1\nline 2", "spring.profiles.active": "prod" } },
       static: { image: "nginx:1.27", database: "none", healthcheck: { command: ["sh", "-c", "wget -qO- http://localhost/ || exit 1"], interval: "30s", timeout: "0s", startPeriod: "0s" } },
       "geo-portal-2": { image: "app:1", resources: { cpus: 0.25, memory: "256MiB" } },
     };
