@@ -141,6 +141,9 @@ const argument = checked("text", argumentProblem);
 const command = listOf(argument, "a list such as [app, worker]").superRefine((items, ctx) => {
   const message = items.length > 0 ? executableProblem(items) : undefined;
   if (message) ctx.addIssue({ code: "custom", input: items[0], path: [0], message });
+  items.forEach((item, index) => {
+    if (index > 0 && item === "") ctx.addIssue({ code: "custom", input: item, path: [index], message: "expected a non-empty argument" });
+  });
 });
 
 /** Docker takes 0 (the image's own) or at least 1ms for each of these. */

@@ -213,6 +213,12 @@ describe("commands Docker execs", () => {
     ]);
   });
 
+  it("refuses an empty item in a command", () => {
+    expect(problemAt(edited(readSplit, (r) => (r.services.web.healthcheck = { command: ["curl", "", "-f"] })), "services.web.healthcheck.command[1]")).toBe(
+      'expected a non-empty argument, found the string ""',
+    );
+  });
+
   it("refuses NUL in an argument", () => {
     expect(problemAt(edited(readSplit, (r) => (r.services.web.args = ["--name", "a\u0000"])), "services.web.args[1]")).toMatch(/without NUL characters/);
   });
