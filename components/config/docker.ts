@@ -52,7 +52,8 @@ export const LABEL_KEY_EXPECTED = "expected a label key of letters, digits, '.',
 export const OWN_LABEL_PREFIX = "pgswarm.";
 
 export function labelKeyProblem(key: string): string | undefined {
-  if (!LABEL_KEY.test(key) || key.length > 128) return LABEL_KEY_EXPECTED;
+  if (!LABEL_KEY.test(key)) return LABEL_KEY_EXPECTED;
+  if (key.length > 128) return `${LABEL_KEY_EXPECTED}, at most 128 characters`;
   if (key.startsWith(OWN_LABEL_PREFIX)) return `expected a label key of your own: keys starting with ${OWN_LABEL_PREFIX} are pgswarm's`;
   return undefined;
 }
