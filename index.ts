@@ -8,10 +8,13 @@ import { Stack } from "./components/stack";
 import { DEFAULT_DOCKER_HOST } from "./components/swarm";
 
 const stackName = pulumi.getStack();
+/** Which keys were set with --secret: Pulumi records it (runtime.isConfigSecret), though not in its typings. */
+const isSecret = (key: string) =>
+  (pulumi.runtime as { isConfigSecret?: (key: string) => boolean }).isConfigSecret?.(key) ?? false;
 
 function loadConfig() {
   try {
-    return loadFromEngine(pulumi.runtime.allConfig(), stackName);
+    return loadFromEngine(pulumi.runtime.allConfig(), stackName, isSecret);
   } catch (error) {
     // RunError ends the program with the message alone: a user's mistake gets no stack trace.
     if (error instanceof ConfigError) throw new pulumi.RunError(error.message);

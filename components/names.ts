@@ -22,6 +22,8 @@ export const slotNumber = (slot: string) => Number(slot.replace("pgnode", ""));
 export const STACK_NAMESPACE_LABEL = "com.docker.stack.namespace";
 export const ROLE_LABEL = "pgswarm.role";
 export const MEMBER_LABEL = "pgswarm.member";
+/** On the DB service of the member that initialises a new cluster (database.initialPrimary). */
+export const INITIAL_PRIMARY_LABEL = "pgswarm.initial-primary";
 /** The roles (ROLE_LABEL values) the tools and the policy pack look objects up by. */
 export const ROLES = { pgnode: "pgnode", router: "router", exporter: "exporter", dbNetwork: "db-network" } as const;
 

@@ -1,5 +1,5 @@
 export * from "./schema";
 export * from "./units";
-export { ConfigError, validateStack, formatProblems } from "./validate";
-export { crossKeyProblems, slotsOf, MANAGED_SETTINGS, type Problem } from "./rules";
-export { loadFromEngine, loadFromFile, readStackFile, stackFilePath, pgswarmValues, NAMESPACE } from "./load";
+export { ConfigError, validateStack, formatProblems, type ValidationOptions } from "./validate";
+export { crossKeyProblems, slotsOf, type Problem } from "./rules";
+export { loadFromEngine, loadFromFile, readStackFile, stackFilePath, stackOfFile, pgswarmValues, NAMESPACE } from "./load";

@@ -1,26 +1,21 @@
 /**
  * Where stack values come from: the Pulumi engine's config (under `pulumi up`
  * and the mocks) or a `Pulumi.<stack>.yaml` file read directly (offline tools).
+ * Both go through the same key checks and the same validation.
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { ConfigError, validateStack } from "./validate";
+import { pgswarmValues } from "./namespace";
 import type { StackConfig } from "./schema";
+import { ConfigError, validateStack } from "./validate";
 
-export const NAMESPACE = "pgswarm";
+export { NAMESPACE, pgswarmValues } from "./namespace";
 
-/** The `pgswarm:` keys of a flat Pulumi config map, namespace stripped. */
-export function pgswarmValues(flat: Record<string, unknown>): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(flat)) {
-    const [namespace, name] = key.includes(":") ? key.split(":", 2) : [NAMESPACE, key];
-    if (namespace === NAMESPACE) values[name] = value;
-  }
-  return values;
-}
-
-/** The engine hands structured values over as JSON text. */
+/**
+ * The engine hands every top-level value over as text, structured values as
+ * JSON: "3" → 3, "true" → true, '{"nodes":3}' → an object, "standalone" stays text.
+ */
 function decodeEngineValue(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -30,23 +25,33 @@ function decodeEngineValue(text: string): unknown {
 }
 
 /** Stack values as the Pulumi engine (or its mocks) provides them. */
-export function loadFromEngine(allConfig: Record<string, string>, stack: string): StackConfig {
+export function loadFromEngine(allConfig: Record<string, string>, stack: string, isSecret?: (key: string) => boolean): StackConfig {
   const flat = Object.fromEntries(Object.entries(allConfig).map(([key, value]) => [key, decodeEngineValue(value)]));
-  return validateStack(pgswarmValues(flat), `stack "${stack}" config`);
+  const { values, problems } = pgswarmValues(flat, { bareKeys: "ours", isSecret });
+  return validateStack(values, `stack "${stack}" config`, { stack, problems });
 }
 
 export function stackFilePath(projectDir: string, stack: string): string {
   return path.join(projectDir, `Pulumi.${stack}.yaml`);
 }
 
-/** Reads `Pulumi.<stack>.yaml` as Pulumi does (YAML 1.2), with readable errors for a missing or malformed file. */
+/** The stack a `Pulumi.<stack>.yaml` file belongs to, if the name says. */
+export function stackOfFile(file: string): string | undefined {
+  return /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(file))?.[1];
+}
+
+/**
+ * Reads `Pulumi.<stack>.yaml` as Pulumi does: YAML 1.2 with anchors, aliases and
+ * merge keys (`<<: *base`), duplicate keys refused; readable errors for a
+ * missing or malformed file.
+ */
 export function readStackFile(file: string): Record<string, unknown> {
   if (!fs.existsSync(file)) {
     throw new ConfigError(file, [{ path: "", message: "file not found" }]);
   }
   let document: unknown;
   try {
-    document = YAML.parse(fs.readFileSync(file, "utf8"));
+    document = YAML.parse(fs.readFileSync(file, "utf8"), { merge: true });
   } catch (error) {
     throw new ConfigError(file, [{ path: "", message: `not valid YAML: ${(error as Error).message}` }]);
   }
@@ -59,5 +64,6 @@ export function readStackFile(file: string): Record<string, unknown> {
 
 /** Stack values from a stack file on disk. */
 export function loadFromFile(file: string): StackConfig {
-  return validateStack(pgswarmValues(readStackFile(file)), path.basename(file));
+  const { values, problems } = pgswarmValues(readStackFile(file), { bareKeys: "refused" });
+  return validateStack(values, path.basename(file), { stack: stackOfFile(file), problems });
 }

@@ -2,32 +2,17 @@
  * Rules that span several keys of a stack. Each returns problems with the key
  * path to fix, so one run of check-config tells the user everything at once.
  */
-import type { StackConfig } from "./schema";
+import { defaultDbSubnet, serviceName } from "../names";
+import { swarmNameProblem } from "./docker";
+import { formatSubnet, overlaps, parseSubnet } from "./network";
+import { FAILOVER_TIMEOUT, type StackConfig } from "./schema";
+import { settingProblems } from "./settingsRules";
+import { parseDurationMs } from "./units";
 
 export interface Problem {
   path: string;
   message: string;
 }
-
-/** PostgreSQL settings pgswarm derives itself; overriding them would break replication or access control. */
-export const MANAGED_SETTINGS = [
-  "listen_addresses",
-  "port",
-  "data_directory",
-  "config_file",
-  "hba_file",
-  "ident_file",
-  "wal_level",
-  "wal_log_hints",
-  "hot_standby",
-  "archive_mode",
-  "archive_command",
-  "restore_command",
-  "primary_conninfo",
-  "synchronous_standby_names",
-  "shared_preload_libraries",
-  "password_encryption",
-];
 
 /** Names an application service may not take: they are the database's own. */
 const RESERVED_SERVICE_NAMES = /^(pgnode[1-9]|pgwitness|db|db-rw|db-ro|router)$/;
@@ -126,15 +111,6 @@ function placementRules(config: StackConfig): Problem[] {
   return problems;
 }
 
-function settingRules(config: StackConfig): Problem[] {
-  return Object.keys(config.database.settings)
-    .filter((name) => MANAGED_SETTINGS.includes(name))
-    .map((name) => ({
-      path: `database.settings.${name}`,
-      message: "pgswarm manages this setting itself (replication, archiving and access depend on it); remove it",
-    }));
-}
-
 function serviceRules(config: StackConfig): Problem[] {
   const problems: Problem[] = [];
   const publishedBy = new Map<string, string>();
@@ -171,14 +147,56 @@ function serviceRules(config: StackConfig): Problem[] {
           message: `port ${key} is already published by ${owner}; each published port can be used once`,
         });
       } else {
-        publishedBy.set(key, `services.${name}.publish`);
+        publishedBy.set(key, `services.${name}.publish[${index}]`);
       }
     });
   }
   return problems;
 }
 
+function failoverRules(config: StackConfig): Problem[] {
+  const { heartbeat, timeout } = config.database.failover;
+  const heartbeatMs = parseDurationMs(heartbeat)!;
+  const timeoutMs = parseDurationMs(timeout)!;
+  if (timeoutMs >= heartbeatMs * FAILOVER_TIMEOUT.heartbeats) return [];
+  return [
+    {
+      path: "database.failover.timeout",
+      message:
+        `expected at least ${FAILOVER_TIMEOUT.heartbeats} heartbeats (${FAILOVER_TIMEOUT.heartbeats} × ${heartbeat}), found ${timeout}: ` +
+        "a primary that misses one renewal must not lose its lease",
+    },
+  ];
+}
+
+function networkRules(config: StackConfig, stack?: string): Problem[] {
+  const { dbSubnet, appSubnet } = config.networks;
+  const db = parseSubnet(dbSubnet ?? (stack ? defaultDbSubnet(stack) : ""));
+  const app = appSubnet ? parseSubnet(appSubnet) : undefined;
+  if (!db || !app || !overlaps(db, app)) return [];
+  const which = dbSubnet ? "networks.dbSubnet" : `the DB network's default subnet for stack "${stack}"`;
+  return [{ path: "networks.appSubnet", message: `${appSubnet} overlaps ${which} (${formatSubnet(db)}); the two networks need separate ranges` }];
+}
+
+/** Docker names derive from the stack's name: `<stack>_pgwitness`, `<stack>_<service>`. */
+function stackNameRules(config: StackConfig, stack: string): Problem[] {
+  const own = swarmNameProblem(serviceName(stack, "pgwitness"));
+  if (own) return [{ path: "", message: `the stack name "${stack}" gives Docker names Swarm refuses: ${own}` }];
+  return Object.keys(config.services).flatMap((name) => {
+    const problem = swarmNameProblem(serviceName(stack, name));
+    return problem ? [{ path: `services.${name}`, message: `expected a shorter service name: ${problem}` }] : [];
+  });
+}
+
 /** Every cross-key problem in a stack that already matches the schema. */
-export function crossKeyProblems(config: StackConfig): Problem[] {
-  return [...topologyRules(config), ...placementRules(config), ...settingRules(config), ...serviceRules(config)];
+export function crossKeyProblems(config: StackConfig, stack?: string): Problem[] {
+  return [
+    ...topologyRules(config),
+    ...placementRules(config),
+    ...failoverRules(config),
+    ...settingProblems(config),
+    ...serviceRules(config),
+    ...networkRules(config, stack),
+    ...(stack === undefined ? [] : stackNameRules(config, stack)),
+  ];
 }

@@ -1,113 +1,162 @@
 /**
  * The stack schema: the one description of a pgswarm stack. Every object is
  * strict (unknown keys are errors) and every default is the production-safe one.
+ * Rules that span several keys live in rules.ts and settingsRules.ts.
  */
 import { z } from "zod";
-import { parseDurationMs, parseSizeBytes } from "./units";
+import {
+  argumentProblem,
+  constraintProblem,
+  ENV_NAME,
+  executableProblem,
+  imageReferenceProblem,
+  labelKeyProblem,
+  nodeNameProblem,
+  serviceNameProblem,
+} from "./docker";
+import { subnetProblem } from "./network";
+import {
+  databaseNameProblem,
+  LIBRARY_NAME,
+  LIBRARY_NAME_EXPECTED,
+  roleNameProblem,
+  SETTING_NAME,
+  SETTING_NAME_EXPECTED,
+} from "./postgresNames";
+import {
+  boolean,
+  CONTROL_CHARACTER,
+  decimal,
+  duration,
+  integer,
+  listOf,
+  mapOf,
+  onOff,
+  oneOf,
+  pattern,
+  scalarText,
+  size,
+  strict,
+} from "./primitives";
 
-/** A strict object whose unknown-key error lists what is allowed there. */
-function strict<T extends z.ZodRawShape>(shape: T) {
-  const allowed = Object.keys(shape).join(", ");
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === "unrecognized_keys" ? `unknown key; allowed here: ${allowed}` : undefined,
+/** A string checked by a function that returns what is expected, or undefined when it is fine. */
+function checked(what: string, problem: (value: string) => string | undefined) {
+  return z.string({ error: `expected ${what}` }).superRefine((value, ctx) => {
+    const message = problem(value);
+    if (message) ctx.addIssue({ code: "custom", input: value, message });
   });
 }
 
-const duration = z
-  .string({ error: 'expected a duration such as "10s", "500ms" or "1m30s"' })
-  .refine((text) => parseDurationMs(text) !== undefined, {
-    error: 'expected a duration such as "10s", "500ms" or "1m30s" (units ms, s, m, h)',
-  });
-
-const size = z
-  .string({ error: 'expected a size such as "16MB" or "1GiB"' })
-  .refine((text) => parseSizeBytes(text) !== undefined, {
-    error: 'expected a size such as "16MB" or "1GiB" (units B, kB, MB, GB, TB; binary multiples)',
-  });
-
-/** YAML 1.1 readers turn `on`/`off` into booleans; accept both spellings. */
-const onOff = z
-  .union([z.boolean(), z.enum(["on", "off"])], { error: 'expected "on" or "off"' })
-  .transform((value) => value === true || value === "on");
+const MB = 1024 ** 2;
+const TB = 1024 ** 4;
 
 export const SLOT = /^pgnode[1-9]$/;
-const slotName = z.string().regex(SLOT, { error: "expected a DB slot name pgnode1 … pgnode9" });
-const nodeRef = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
-    error: "expected a Swarm node hostname or ID (or `self` for the node you deploy through)",
-  });
-const labelKey = z
-  .string()
-  .regex(/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/, {
-    error: "expected a label key of lower-case letters, digits, '.', '-' or '_'",
-  })
-  .refine((key) => !key.startsWith("pgswarm."), { error: "label keys starting with pgswarm. are pgswarm's own" });
-const identifier = z
-  .string()
-  .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: "expected a lower-case SQL identifier (letters, digits, _)" });
-const image = z.string().min(1, { error: "expected an image reference such as registry.example.org/app:1.4" });
-const port = z.number().int().min(1).max(65535, { error: "expected a port from 1 to 65535" });
+const slotName = pattern(SLOT, "expected a DB slot name pgnode1 … pgnode9");
+const nodeName = checked("a Swarm node name", nodeNameProblem);
+const labelKey = checked("a label key", labelKeyProblem);
+const image = checked("an image reference such as registry.example.org/app:1.4", imageReferenceProblem);
 
+/** Docker's smallest memory limit is 6 MiB; CPUs are counted in hundredths at the least. */
 const resources = strict({
-  cpus: z.number().positive({ error: "expected a positive number of CPUs" }).optional(),
-  memory: size.optional(),
+  cpus: decimal(0.01, 1024, "a number of CPUs").optional(),
+  memory: size({ min: 6 * MB }).optional(),
 });
 
 const nodeSchema = strict({
-  labels: z.record(labelKey, z.string().max(200)).default({}),
-  backups: z.boolean({ error: "expected true or false" }).default(false),
+  labels: mapOf(labelKey, scalarText("a label value", { maxLength: 1024 }), "a map of label keys to values").prefault({}),
+  backups: boolean().default(false),
 });
 
+/**
+ * The member agent's timing. heartbeat: how often the primary renews its lease
+ * with the other members. timeout: how long the primary may go unheard before
+ * an election (and how long its lease lasts); at least 4 heartbeats (rules.ts).
+ */
+export const HEARTBEAT = { min: 100, max: 5000, default: "500ms" } as const;
+export const FAILOVER_TIMEOUT = { max: 60_000, heartbeats: 4, default: "3s" } as const;
 const failoverSchema = strict({
-  heartbeat: duration.default("500ms"),
-  timeout: duration.default("3s"),
+  heartbeat: duration({ min: HEARTBEAT.min, max: HEARTBEAT.max }).default(HEARTBEAT.default),
+  timeout: duration({ min: HEARTBEAT.min * FAILOVER_TIMEOUT.heartbeats, max: FAILOVER_TIMEOUT.max }).default(FAILOVER_TIMEOUT.default),
 });
+
+/** Keys a stack file may still carry from an earlier pgswarm, and what replaces them. */
+export const RETIRED_KEYS: Record<string, string> = {
+  "database.failover.monitorInterval":
+    "repmgrd's monitor interval is gone: set database.failover.heartbeat, how often the primary renews its lease (default 500ms)",
+  "database.failover.reconnectAttempts":
+    "repmgrd's reconnect settings are gone: set database.failover.timeout, how long the primary may go unheard before an election (default 3s)",
+  "database.failover.reconnectInterval":
+    "repmgrd's reconnect settings are gone: set database.failover.timeout, how long the primary may go unheard before an election (default 3s)",
+};
 
 const routerSchema = strict({
   image: image.default("pgswarm/router:3.0"),
-  replicas: z.number().int().min(1).max(9).default(2),
-  checkInterval: duration.default("500ms"),
+  replicas: integer(1, 9).default(2),
+  checkInterval: duration({ min: 100, max: 10_000 }).default("500ms"),
 });
 
-const settingValue = z.union([z.string(), z.number(), z.boolean()], {
-  error: "expected a string, number or boolean",
-});
+export type SettingValue = string | number | boolean;
+const settingValue = z.custom<SettingValue>(
+  (value) =>
+    (typeof value === "string" && !CONTROL_CHARACTER.test(value)) ||
+    (typeof value === "number" && Number.isFinite(value)) ||
+    typeof value === "boolean",
+  {
+    error: (issue) =>
+      typeof issue.input === "string"
+        ? "expected a value without control characters (newline, tab, NUL...): postgresql.conf cannot hold them"
+        : "expected a string, number or boolean",
+  },
+);
 
 const databaseSchema = strict({
   image: image.default("pgswarm/postgres:17"),
-  nodes: z.number().int().min(1).max(9, { error: "expected 1 to 9 DB nodes" }).default(1),
-  placement: z.record(slotName, nodeRef).default({}),
-  witness: nodeRef.optional(),
+  nodes: integer(1, 9).default(1),
+  placement: mapOf(slotName, nodeName, "a map of slots (pgnode1 …) to Swarm nodes").prefault({}),
+  witness: nodeName.optional(),
   initialPrimary: slotName.default("pgnode1"),
-  synchronous: z.enum(["off", "quorum"], { error: 'expected "off" or "quorum"' }).default("quorum"),
-  walArchiving: onOff.default(true),
-  replicaMaxLag: size.default("16MB"),
-  failover: failoverSchema.default(failoverSchema.parse({})),
-  resources: resources.default({}),
-  settings: z.record(z.string().regex(/^[a-z_][a-z0-9_.]*$/, { error: "expected a PostgreSQL setting name" }), settingValue).default({}),
-  name: identifier.default("app"),
-  user: identifier.default("app"),
-  router: routerSchema.default(routerSchema.parse({})),
+  synchronous: oneOf(["off", "quorum"]).default("quorum"),
+  walArchiving: onOff().default(true),
+  replicaMaxLag: size({ max: TB }).default("16MB"),
+  failover: failoverSchema.prefault({}),
+  resources: resources.prefault({}),
+  settings: mapOf(pattern(SETTING_NAME, SETTING_NAME_EXPECTED), settingValue, "a map of PostgreSQL settings").prefault({}),
+  /** Loaded after what pgswarm preloads itself (repmgr in replicated and read-split). */
+  preloadLibraries: listOf(pattern(LIBRARY_NAME, LIBRARY_NAME_EXPECTED), "a list of library names").default([]),
+  name: checked("a database name", databaseNameProblem).default("app"),
+  user: checked("a role name", roleNameProblem).default("app"),
+  router: routerSchema.prefault({}),
 });
 
+const port = integer(1, 65535);
 const publishSchema = strict({
   port,
   target: port,
-  protocol: z.enum(["tcp", "udp"]).default("tcp"),
-  mode: z.enum(["ingress", "host"]).default("ingress"),
+  protocol: oneOf(["tcp", "udp", "sctp"]).default("tcp"),
+  mode: oneOf(["ingress", "host"]).default("ingress"),
 });
 
+const argument = checked("text", argumentProblem);
+/** A command Docker execs: the program first, then its arguments. */
+const command = listOf(argument, "a list such as [app, worker]").superRefine((items, ctx) => {
+  const message = items.length > 0 ? executableProblem(items) : undefined;
+  if (message) ctx.addIssue({ code: "custom", input: items[0], path: [0], message });
+  items.forEach((item, index) => {
+    if (index > 0 && item === "") ctx.addIssue({ code: "custom", input: item, path: [index], message: "expected a non-empty argument" });
+  });
+});
+
+/** Docker takes 0 (the image's own) or at least 1ms for each of these. */
+const healthDuration = duration({ min: 1, zeroAllowed: true });
 const healthcheckSchema = strict({
-  command: z.array(z.string()).min(1, { error: "expected the command as a list, e.g. [curl, -f, http://localhost/]" }),
-  interval: duration.default("10s"),
-  timeout: duration.default("3s"),
-  retries: z.number().int().min(1).default(3),
-  startPeriod: duration.default("10s"),
+  command: command.refine((items) => items.length > 0, { error: "expected the command as a list, e.g. [curl, -f, http://localhost/]" }),
+  interval: healthDuration.default("10s"),
+  timeout: healthDuration.default("3s"),
+  retries: integer(1, 100).default(3),
+  startPeriod: healthDuration.default("10s"),
 });
 
-const validRegex = z.string().refine(
+const validRegex = z.string({ error: "expected a regular expression" }).refine(
   (text) => {
     try {
       new RegExp(text);
@@ -119,61 +168,54 @@ const validRegex = z.string().refine(
   { error: "expected a valid regular expression" },
 );
 
-const serviceName = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,40}$/, { error: "expected a service name of lower-case letters, digits and '-'" });
-const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "expected an environment variable name" });
+const envValue = scalarText("an environment value (text)", { nulOnly: true });
 
 const serviceSchema = strict({
   image,
-  replicas: z.number().int().min(0).max(100).default(1),
-  command: z.array(z.string()).optional(),
-  args: z.array(z.string()).optional(),
-  env: z.record(envName, z.string()).default({}),
-  publish: z.array(publishSchema).default([]),
-  placement: z
-    .array(z.string().regex(/^[\w.-]+\s*(==|!=)\s*\S+$/, { error: "expected a constraint such as node.labels.role == web" }))
-    .default([]),
-  database: z.enum(["rw", "ro", "split", "none"], { error: 'expected "rw", "ro", "split" or "none"' }).default("rw"),
-  dbEnv: z.enum(["libpq", "geomapfish", "url"], { error: 'expected "libpq", "geomapfish" or "url"' }).default("libpq"),
-  dbChooser: strict({ master: z.array(validRegex).default([]), slave: z.array(validRegex).default([]) }).optional(),
+  replicas: integer(0, 100).default(1),
+  command: command.optional(),
+  args: listOf(argument, "a list of arguments").optional(),
+  env: mapOf(pattern(ENV_NAME, "expected an environment variable name such as LOG_LEVEL"), envValue, "a map of variables").prefault({}),
+  publish: listOf(publishSchema, "a list of { port, target }").default([]),
+  placement: listOf(checked("a placement constraint", constraintProblem), "a list of constraints such as node.labels.role == app").default([]),
+  database: oneOf(["rw", "ro", "split", "none"]).default("rw"),
+  dbEnv: oneOf(["libpq", "geomapfish", "url"]).default("libpq"),
+  dbChooser: strict({
+    master: listOf(validRegex, "a list of regular expressions").default([]),
+    slave: listOf(validRegex, "a list of regular expressions").default([]),
+  }).optional(),
   healthcheck: healthcheckSchema.optional(),
-  update: strict({ parallelism: z.number().int().min(1).default(1), delay: duration.default("5s") }).default({
-    parallelism: 1,
-    delay: "5s",
-  }),
-  resources: resources.default({}),
+  update: strict({ parallelism: integer(0, 100).default(1), delay: duration().default("5s") }).prefault({}),
+  resources: resources.prefault({}),
   /** The uid the container runs as: its credential files (mode 0400) are owned by it. */
-  uid: z.number().int().min(0).default(0),
+  uid: integer(0, 2147483647).default(0),
 });
 
-const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { error: "expected an IPv4 CIDR such as 10.20.0.0/24" });
-
+const subnet = checked("an IPv4 subnet", subnetProblem);
 const networksSchema = strict({
-  encrypted: z.boolean().default(true),
-  dbSubnet: cidr.optional(),
-  appSubnet: cidr.optional(),
+  encrypted: boolean().default(true),
+  dbSubnet: subnet.optional(),
+  appSubnet: subnet.optional(),
 });
 
 const monitoringSchema = strict({
   /** A postgres_exporter per DB data member on the DB network (Prometheus scrapes tasks.<service>). */
-  enabled: z.boolean({ error: "expected true or false" }).default(false),
+  enabled: boolean().default(false),
   image: image.default("pgswarm/exporter:0.17"),
 });
 
 export const stackShape = {
-  topology: z.enum(["standalone", "replicated", "read-split"], {
-    error: 'expected "standalone", "replicated" or "read-split"',
-  }),
-  nodes: z.record(nodeRef, nodeSchema).default({}),
-  database: databaseSchema.default(databaseSchema.parse({})),
-  services: z.record(serviceName, serviceSchema).default({}),
-  networks: networksSchema.default(networksSchema.parse({})),
-  buildImages: z.boolean().default(false),
-  monitoring: monitoringSchema.default(monitoringSchema.parse({})),
+  topology: oneOf(["standalone", "replicated", "read-split"]),
+  nodes: mapOf(nodeName, nodeSchema, "a map of Swarm nodes").prefault({}),
+  database: databaseSchema.prefault({}),
+  services: mapOf(checked("a service name", serviceNameProblem), serviceSchema, "a map of application services").prefault({}),
+  networks: networksSchema.prefault({}),
+  buildImages: boolean().default(false),
+  monitoring: monitoringSchema.prefault({}),
 };
 
 export const stackSchema = strict(stackShape);
+export const TOP_LEVEL_KEYS = Object.keys(stackShape);
 
 export type StackConfig = z.output<typeof stackSchema>;
 export type Topology = StackConfig["topology"];

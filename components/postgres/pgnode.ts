@@ -8,7 +8,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
 import { VOLUME_DIR } from "../contract";
-import { labelList, ownerLabels, serviceName, volumeName } from "../names";
+import { INITIAL_PRIMARY_LABEL, labelList, MEMBER_LABEL, ownerLabels, serviceName, volumeName } from "../names";
 import { configFile, configMount, resourceLimits, secretMount, type ConfigFile, type SecretFile } from "../swarm";
 import { renderRepmgrConf } from "./render";
 import { placementConstraint, type DbMember } from "./topology";
@@ -47,7 +47,11 @@ export class PgNode extends pulumi.ComponentResource {
       name,
       {
         name: this.serviceName,
-        labels: labelList({ ...ownerLabels(stack, "pgnode"), "pgswarm.member": member.name }),
+        labels: labelList({
+          ...ownerLabels(stack, "pgnode"),
+          [MEMBER_LABEL]: member.name,
+          ...(member.initialPrimary ? { [INITIAL_PRIMARY_LABEL]: "true" } : {}),
+        }),
         mode: { replicated: { replicas: 1 } },
         endpointSpec: { mode: "dnsrr" },
         // Never two postmasters on one volume: the old task stops before the new one starts

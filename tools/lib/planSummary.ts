@@ -52,15 +52,14 @@ export function summarize(stack: string, topology: string, resources: PlannedRes
   const members = byRole(ROLES.pgnode).map((service): MemberPlacement => {
     const pins = ((service.placement as string[]) ?? []).map(pinOf).filter((pin): pin is RegExpExecArray => pin !== null);
     const carrier = nodeLabels.find((node) => pins.some(([, key, value]) => node.labels[key] === value));
-    const env = (service.env ?? {}) as Record<string, string>;
     const member = String(service.member ?? service.dockerName);
     return {
       service: String(service.dockerName),
       member,
       node: carrier?.node ?? (pins.map(([constraint]) => constraint).join(", ") || "anywhere"),
-      initialPrimary: env.PGSWARM_INITIAL_PRIMARY === member,
+      initialPrimary: service.initialPrimary === true,
     };
-  });
+  }).sort((a, b) => a.member.localeCompare(b.member));
   const apps = all.filter((service) => !Object.values(ROLES).includes(service.role as never));
   const aliases = (service: PlannedResource) =>
     ((service.networks as Array<{ aliases: string[] }>) ?? []).flatMap((network) => network.aliases);

@@ -4,7 +4,7 @@
  * name, endpoints). Never a secret value: inputs arrive redacted.
  */
 import { createHash } from "crypto";
-import { MEMBER_LABEL, ROLE_LABEL } from "../../components/names";
+import { INITIAL_PRIMARY_LABEL, MEMBER_LABEL, ROLE_LABEL } from "../../components/names";
 import type { RegisteredResource } from "./mockRun";
 import { AUTO_NAMED_TYPES, recordOnly } from "./recorder";
 
@@ -69,6 +69,7 @@ export async function planView(resources: RegisteredResource[], referenceNames?:
             dockerName: input.name,
             role: labels[ROLE_LABEL],
             member: labels[MEMBER_LABEL],
+            initialPrimary: labels[INITIAL_PRIMARY_LABEL] === "true",
             image: container.image,
             replicas: input.mode?.replicated?.replicas,
             endpointMode: input.endpointSpec?.mode,

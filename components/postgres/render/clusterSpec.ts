@@ -6,20 +6,8 @@
  */
 import { parseDurationMs, parseSizeBytes, type StackConfig } from "../../config";
 import { AGENT_KEY_CREDENTIAL, ROLES, type ClusterSpec } from "../../contract";
+import { syncStandbyCount } from "../settings";
 import { dbMembers } from "../topology";
-
-/**
- * Standbys that must hold a commit before it is acknowledged. With V voters and
- * a majority M, a commit on the primary and V − M standbys is on at least one
- * member of every majority that could elect a successor, so it survives any
- * single failure.
- */
-export function synchronousCount(config: StackConfig): number {
-  if (config.topology === "standalone" || config.database.synchronous === "off") return 0;
-  const voters = config.database.nodes + (config.database.witness ? 1 : 0);
-  const majority = Math.floor(voters / 2) + 1;
-  return Math.max(1, voters - majority);
-}
 
 export function managedRoles(config: StackConfig): ClusterSpec["roles"] {
   return [
@@ -39,7 +27,7 @@ export function renderClusterSpec(stack: string, config: StackConfig): string {
     initialPrimary: config.database.initialPrimary,
     database: { name: config.database.name, owner: config.database.user },
     roles: managedRoles(config),
-    synchronousCount: synchronousCount(config),
+    synchronousCount: syncStandbyCount(config),
     walArchiving: config.database.walArchiving,
     heartbeatMs: parseDurationMs(config.database.failover.heartbeat) ?? 500,
     timeoutMs: parseDurationMs(config.database.failover.timeout) ?? 3000,

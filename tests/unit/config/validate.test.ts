@@ -1,32 +1,6 @@
 import { ConfigError, loadFromFile, stackFilePath, validateStack, type StackConfig } from "../../../components/config";
 import { PROJECT_DIR } from "../../helpers/stacks";
-
-/** A valid read-split stack in the shape of a stack file's pgswarm: values. */
-function readSplit(): any {
-  return {
-    topology: "read-split",
-    nodes: {
-      "db-a": { backups: true },
-      "db-b": { backups: true },
-      "db-c": { backups: true },
-      "app-1": { labels: { role: "app" } },
-    },
-    database: { nodes: 3, placement: { pgnode1: "db-a", pgnode2: "db-b", pgnode3: "db-c" } },
-    services: { web: { image: "app:1", database: "split", publish: [{ port: 80, target: 8080 }] } },
-  };
-}
-
-function problemsOf(raw: unknown): Array<{ path: string; message: string }> {
-  try {
-    validateStack(raw, "test");
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
-
-const paths = (raw: unknown) => problemsOf(raw).map((problem) => problem.path);
+import { paths, problemsOf, readSplit } from "./fixtures";
 
 describe("the example stack files", () => {
   it.each(["dev", "staging", "prod"])("Pulumi.%s.yaml is valid", (stack) => {
@@ -67,11 +41,14 @@ describe("errors name the key path and what is allowed", () => {
 
   it("bad durations and sizes", () => {
     const raw = readSplit();
-    raw.database.failover = { reconnectInterval: "5 seconds" };
+    raw.database.failover = { timeout: "5 seconds" };
     raw.database.replicaMaxLag = "16 megs";
     raw.database.resources = { memory: "lots" };
-    expect(paths(raw).sort()).toEqual(["database.failover.reconnectInterval", "database.replicaMaxLag", "database.resources.memory"]);
-    expect(problemsOf(raw)[0].message).toMatch(/expected a (duration|size)/);
+    expect(problemsOf(raw).sort((a, b) => a.path.localeCompare(b.path))).toEqual([
+      { path: "database.failover.timeout", message: expect.stringMatching(/^expected a duration such as "10s".*, found the string "5 seconds"$/) },
+      { path: "database.replicaMaxLag", message: expect.stringMatching(/^expected a size such as "16MB".*, found the string "16 megs"$/) },
+      { path: "database.resources.memory", message: expect.stringMatching(/^expected a size such as "16MB".*, found the string "lots"$/) },
+    ]);
   });
 
   it("replicated with fewer than 2 DB nodes", () => {
@@ -114,7 +91,7 @@ describe("errors name the key path and what is allowed", () => {
     delete raw.database.placement.pgnode2;
     raw.database.placement.pgnode4 = "db-b";
     raw.database.placement.pgnode3 = "db-z";
-    expect(paths(raw).sort()).toEqual(["database.placement.pgnode2", "database.placement.pgnode3", "database.placement.pgnode4"]);
+    expect(paths(raw)).toEqual(["database.placement.pgnode2", "database.placement.pgnode3", "database.placement.pgnode4"]);
   });
 
   it.each(["standalone", "replicated"])("a service asking for a read endpoint in %s", (topology) => {
@@ -127,22 +104,25 @@ describe("errors name the key path and what is allowed", () => {
     expect(problems[0].message).toMatch(/only topology read-split/);
   });
 
-  it("a published port used twice", () => {
+  it("a published port used twice, by two services or within one", () => {
     const raw = readSplit();
     raw.services.admin = { image: "admin:1", publish: [{ port: 81, target: 80 }, { port: 80, target: 9000 }] };
-    expect(problemsOf(raw)).toEqual([{ path: "services.admin.publish[1].port", message: expect.stringMatching(/already published by services.web/) }]);
+    expect(problemsOf(raw)).toEqual([{ path: "services.admin.publish[1].port", message: expect.stringMatching(/already published by services\.web\.publish\[0\]/) }]);
+    const within = readSplit();
+    within.services.web.publish.push({ port: 80, target: 8081 }, { port: 80, target: 8081, protocol: "udp" });
+    expect(problemsOf(within)).toEqual([{ path: "services.web.publish[1].port", message: expect.stringMatching(/80\/tcp is already published by services\.web\.publish\[0\]/) }]);
   });
 
   it("a password in an environment value, or a variable pgswarm sets itself", () => {
     const raw = readSplit();
     raw.services.web.env = { API_TOKEN: "abc", PGHOST: "elsewhere", SMTP_PASSWORD_FILE: "/run/secrets/smtp", LOG_LEVEL: "info" };
-    expect(paths(raw).sort()).toEqual(["services.web.env.API_TOKEN", "services.web.env.PGHOST"]);
+    expect(paths(raw)).toEqual(["services.web.env.API_TOKEN", "services.web.env.PGHOST"]);
   });
 
   it("PostgreSQL settings pgswarm manages", () => {
     const raw = readSplit();
     raw.database.settings = { shared_buffers: "1GB", archive_command: "cp %p /tmp", listen_addresses: "*" };
-    expect(paths(raw).sort()).toEqual(["database.settings.archive_command", "database.settings.listen_addresses"]);
+    expect(paths(raw)).toEqual(["database.settings.archive_command", "database.settings.listen_addresses"]);
   });
 
   it("lists every problem of a stack at once", () => {
@@ -161,10 +141,10 @@ describe("errors name the key path and what is allowed", () => {
     expect(error.message).toMatch(/^Pulumi.broken.yaml has 3 problems:\n {2}- /);
   });
 
-  it("a missing topology and a wrong enum say what is allowed", () => {
-    expect(problemsOf({})).toEqual([{ path: "topology", message: 'expected "standalone", "replicated" or "read-split"' }]);
+  it('a missing topology is "required"; a wrong enum says what is allowed and what was found', () => {
+    expect(problemsOf({})).toEqual([{ path: "topology", message: 'required: expected "standalone", "replicated" or "read-split"' }]);
     const raw = readSplit();
     raw.services.web.database = "write";
-    expect(problemsOf(raw)[0]).toEqual({ path: "services.web.database", message: 'expected "rw", "ro", "split" or "none"' });
+    expect(problemsOf(raw)).toEqual([{ path: "services.web.database", message: 'expected "rw", "ro", "split" or "none", found the string "write"' }]);
   });
 });

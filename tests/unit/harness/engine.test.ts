@@ -44,10 +44,14 @@ describe("the e2e standalone stack", () => {
     return index;
   };
 
+  // 6 passwords, 7 secrets (5 passwords, the app's pgpass, the agents' key), 2 networks,
+  // 6 configs (4 shared, repmgr.conf, haproxy.cfg), 3 services, 3 nodes' labels.
+  const RESOURCES = 27;
+
   it("the first run creates everything once", () => {
-    expect(first.changes).toBe(20);
-    expect(first.created).toHaveLength(20);
-    expect(dockerNames(first.created.filter((entry) => entry.type === "Service"))).toEqual(["e2e_pgnode1", "e2e_web"]);
+    expect(first.changes).toBe(RESOURCES);
+    expect(first.created).toHaveLength(RESOURCES);
+    expect(dockerNames(first.created.filter((entry) => entry.type === "Service")).sort()).toEqual(["e2e_db-rw", "e2e_pgnode1", "e2e_web"]);
   });
 
   it("the state lists each resource after everything it depends on", () => {
@@ -56,13 +60,13 @@ describe("the e2e standalone stack", () => {
       for (const urn of dependenciesOf(resource)) expect(seen.has(urn) || !store.data.resources.some((other) => other.urn === urn)).toBe(true);
       seen.add(resource.urn);
     }
-    expect(store.data.resources).toHaveLength(20);
+    expect(store.data.resources).toHaveLength(RESOURCES);
   });
 
   it("a second run with the same config changes nothing and writes nothing", async () => {
     const again = await up(store, swarm, standaloneStack());
     expect(again.changes).toBe(0);
-    expect(again.same).toHaveLength(20);
+    expect(again.same).toHaveLength(RESOURCES);
     expect(swarm.writes).toEqual([]);
   });
 

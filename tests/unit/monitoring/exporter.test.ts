@@ -95,7 +95,7 @@ describe("monitoring off (the default) and dev builds", () => {
   ])("refuses %j with the key path", async (monitoring, message) => {
     jest.resetModules();
     const { validateStack, pgswarmValues } = require("../../../components/config");
-    const values = pgswarmValues(withMonitoring("dev", monitoring));
+    const { values } = pgswarmValues(withMonitoring("dev", monitoring), { bareKeys: "ours" });
     expect(() => validateStack(values, "Pulumi.dev.yaml")).toThrow(message);
   });
 });

@@ -57,12 +57,13 @@ describe("summary", () => {
     ]);
   });
 
-  it("standalone: the single member serves db-rw and db itself", async () => {
+  it("standalone: the rw router serves db-rw and db, as in every topology", async () => {
     const dev = summarize("dev", "standalone", await planView((await runStack("dev")).resources));
     expect(dev.members).toEqual([{ service: "dev_pgnode1", member: "pgnode1", node: "self", initialPrimary: true }]);
+    // The rw router serves db-rw and db in every topology, so a topology change never touches the DB service.
     expect(dev.endpoints.map((endpoint) => [endpoint.endpoint, endpoint.servedBy, endpoint.usedBy])).toEqual([
-      ["db-rw", ["dev_pgnode1"], ["dev_web"]],
-      ["db", ["dev_pgnode1"], []],
+      ["db-rw", ["dev_db-rw"], ["dev_web"]],
+      ["db", ["dev_db-rw"], []],
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { validateStack } from "../../../../components/config";
 import type { ClusterSpec } from "../../../../components/contract";
-import { renderClusterSpec, synchronousCount } from "../../../../components/postgres/render";
+import { renderClusterSpec } from "../../../../components/postgres/render";
+import { syncStandbyCount as synchronousCount } from "../../../../components/postgres/settings";
 
 const stack = (database: Record<string, unknown>, topology = "replicated") =>
   validateStack(
