@@ -53,6 +53,8 @@ export const ROLES = {
   superuser: "postgres",
   replication: "repmgr",
   monitor: "pgswarm_monitor",
+  /** postgres_exporter's role (monitoring.enabled). */
+  exporter: "pgswarm_exporter",
 } as const;
 export const REPMGR_DB = "repmgr";
 

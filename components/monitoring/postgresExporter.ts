@@ -9,9 +9,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { labelList, MEMBER_LABEL, ownerLabels, POSTGRES_PORT, ROLES, SECRETS_DIR, serviceName } from "../names";
 import type { DbMember } from "../postgres/topology";
 import { secretMount, type SecretFile } from "../swarm";
+import { ROLES as DB_ROLES } from "../contract";
 
 /** The role the DB bootstrap creates for the exporter (IN ROLE pg_monitor). */
-export const EXPORTER_USER = "pgswarm_exporter";
+export const EXPORTER_USER = DB_ROLES.exporter;
 /** postgres_exporter's default port, where /metrics is served. */
 export const EXPORTER_PORT = 9187;
 export const EXPORTER_METRICS_PATH = "/metrics";

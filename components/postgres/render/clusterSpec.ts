@@ -16,6 +16,8 @@ export function managedRoles(config: StackConfig): ClusterSpec["roles"] {
     { name: ROLES.replication, credential: "replication", options: ["LOGIN", "SUPERUSER", "REPLICATION"], memberOf: [] },
     { name: ROLES.monitor, credential: "monitor", options: ["LOGIN"], memberOf: ["pg_monitor"] },
     { name: config.database.user, credential: "app", options: ["LOGIN"], memberOf: [] },
+    // Kept whether or not monitoring is on, so turning it on needs no other change.
+    { name: ROLES.exporter, credential: "exporter", options: ["LOGIN"], memberOf: ["pg_monitor"] },
   ];
 }
 

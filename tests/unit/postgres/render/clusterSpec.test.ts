@@ -40,6 +40,7 @@ describe("cluster.json", () => {
       ["repmgr", "replication"],
       ["pgswarm_monitor", "monitor"],
       ["shop", "app"],
+      ["pgswarm_exporter", "exporter"],
     ]);
     expect(text).not.toMatch(/password/i);
   });
