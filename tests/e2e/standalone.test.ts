@@ -102,14 +102,17 @@ describe("standalone on a 3-node swarm", () => {
 
   it("mounts secrets as files and shows no password in any service's env, args or labels", async () => {
     const passwords = deployment.applier.passwords;
-    expect(passwords).toHaveLength(4);
+    // superuser, replication, monitor, app, exporter, and the agents' key.
+    expect(passwords).toHaveLength(6);
     const specs = JSON.stringify(await swarm.stackServices(STACK));
     for (const password of passwords) expect(specs).not.toContain(password);
 
     const [db] = await swarm.runningTasks(`${STACK}_pgnode1`);
     const listing = await swarm.execIn(db.node, db.containerId, ["ls", "/run/secrets"]);
     expect(listing.split("\n").filter(Boolean).sort()).toEqual([
+      "pgswarm-agent-key-password",
       "pgswarm-app-password",
+      "pgswarm-exporter-password",
       "pgswarm-monitor-password",
       "pgswarm-replication-password",
       "pgswarm-superuser-password",

@@ -67,9 +67,14 @@ resolvers docker
     timeout resolve 500ms
     timeout retry 500ms
     hold valid 1s
-    # A vanished member keeps its last address: its checks fail first, so it is never re-admitted by a resolution.
+    # A member that restarts gets a new address: take it at once.
+    hold obsolete 0s
+    # A vanished member keeps its last address (its checks fail) instead of entering and leaving maintenance
+    # by resolution; the role gate admits it again only after its agent answers.
     hold nx 1h
-    hold obsolete 1h
+    hold timeout 1h
+    hold refused 1h
+    hold other 1h
 
 frontend health
     mode http

@@ -62,9 +62,9 @@ describe("haproxy.cfg", () => {
     expect(cfg).toContain(`setenv PGSWARM_PATH_replicas /replica?lag=${8 * 1024 * 1024}`);
   });
 
-  it("keeps a vanished member's last address, so a name that resolves again is not admitted by the resolution", () => {
+  it("keeps a vanished member's last address (never maintenance by resolution), and takes a restarted member's new one at once", () => {
     const resolvers = section(renderHaproxyCfg("rw", config, members), "resolvers docker");
-    expect(resolvers).toEqual(expect.arrayContaining(["hold nx 1h", "hold obsolete 1h"]));
+    expect(resolvers).toEqual(expect.arrayContaining(["hold nx 1h", "hold timeout 1h", "hold obsolete 0s"]));
   });
 
   it("serves HAProxy's Prometheus metrics", () => {
