@@ -8,6 +8,11 @@
 local interval = tonumber(os.getenv("PGSWARM_GATE_INTERVAL_MS") or "250")
 local port = os.getenv("PGSWARM_AGENT_PORT") or "8008"
 
+local function stamp()
+  local now = core.now()
+  return os.date("!%Y-%m-%dT%H:%M:%S", now.sec) .. string.format(".%03dZ", math.floor(now.usec / 1000))
+end
+
 local function ask(address, path)
   local ok, response = pcall(function()
     return core.httpclient():get({ url = "http://" .. address .. ":" .. port .. path, timeout = math.max(200, interval * 2) })
@@ -26,12 +31,12 @@ local function gate(backend, name, server, path)
     if has_role and not admitted then
       server:set_ready()
       admitted = true
-      core.Info(string.format("pgswarm gate: %s/%s admitted (%s answered %s on %s)", backend, name, address, answer, path))
+      core.Info(string.format("%s pgswarm gate: %s/%s admitted (%s answered %s on %s)", stamp(), backend, name, address, answer, path))
     elseif not has_role and admitted then
       server:set_maint()
       server:shut_sess()
       admitted = false
-      core.Info(string.format("pgswarm gate: %s/%s out (%s: %s)", backend, name, address or "-", answer))
+      core.Info(string.format("%s pgswarm gate: %s/%s out (%s: %s)", stamp(), backend, name, address or "-", answer))
     end
     core.msleep(interval)
   end

@@ -26,7 +26,7 @@ export function standaloneStack(options: { appReplicas?: number } = {}): Record<
         placement: ["node.labels.role == app"],
         // The testbed's kernel has no IPVS: host-mode ports, no ingress mesh.
         publish: [{ port: DEMO_PORT, target: 8080, mode: "host" }],
-        healthcheck: { command: ["node", "/app/dist/healthcheck.js"], interval: "2s", startPeriod: "5s" },
+        healthcheck: { command: ["node", "/app/dist/healthcheck.js"], interval: "2s", startPeriod: "60s" },
       },
     },
   };
@@ -68,7 +68,7 @@ export function replicatedStack(options: ReplicatedOptions = {}): Record<string,
         database: options.topology === "read-split" ? "split" : "rw",
         placement: ["node.labels.role == app"],
         publish: [{ port: DEMO_PORT, target: 8080, mode: "host" }],
-        healthcheck: { command: ["node", "/app/dist/healthcheck.js"], interval: "2s", startPeriod: "5s" },
+        healthcheck: { command: ["node", "/app/dist/healthcheck.js"], interval: "2s", startPeriod: "60s" },
       },
     },
   };

@@ -7,6 +7,7 @@ import { BACKUP_REPO } from "../../components/postgres/render/pgbackrestConf";
 import type { Deployment } from "../harness/deploy";
 import { NODE_ADDRESS, requireTestbed, type NodeName } from "../harness/testbed";
 import { DEMO_PORT, standaloneStack } from "./stacks";
+import { deployTwice } from "./support";
 
 jest.setTimeout(600_000);
 const STACK = "e2e";
@@ -19,13 +20,9 @@ let deployment: Deployment;
  * perpetual diff). A fresh module registry per run: the program needs a fresh Pulumi runtime.
  */
 async function deployStack(config: Record<string, unknown>): Promise<Deployment> {
-  jest.resetModules();
+  const deployed = await deployTwice(STACK, config);
   harness = require("../harness/deploy");
   swarm = require("../harness/swarm");
-  const deployed = await harness.deploy(STACK, config);
-  jest.resetModules();
-  const again: typeof import("../harness/deploy") = require("../harness/deploy");
-  await again.deploy(STACK, config, { expectNoChanges: true });
   return deployed;
 }
 

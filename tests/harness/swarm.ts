@@ -1,6 +1,6 @@
 /** Reading the testbed swarm: tasks, convergence, and commands inside a task's container. */
 import type Docker from "dockerode";
-import { dockerOn, MANAGER, NODES, type NodeName } from "./testbed";
+import { dockerOn, managerApi, NODES, type NodeName } from "./testbed";
 
 export interface RunningTask {
   service: string;
@@ -18,7 +18,7 @@ async function nodeNames(docker: Docker): Promise<Map<string, NodeName>> {
 
 /** Tasks of a service that Swarm reports running (with a health check: running means healthy). */
 export async function runningTasks(service: string): Promise<RunningTask[]> {
-  const docker = dockerOn(MANAGER);
+  const docker = await managerApi();
   const names = await nodeNames(docker);
   const tasks = await docker.listTasks({ filters: { service: [service], "desired-state": ["running"] } });
   return tasks
@@ -32,7 +32,7 @@ export async function runningTasks(service: string): Promise<RunningTask[]> {
 }
 
 export async function stackServices(stack: string): Promise<any[]> {
-  return dockerOn(MANAGER).listServices({ filters: { label: [`pgswarm.stack=${stack}`] } });
+  return (await managerApi()).listServices({ filters: { label: [`pgswarm.stack=${stack}`] } });
 }
 
 /** Waits until every service of the stack runs all its replicas; says which did not when time runs out. */
@@ -52,8 +52,20 @@ export async function waitConverged(stack: string, timeoutMs = 240_000): Promise
   throw new Error(`stack ${stack} did not converge in ${timeoutMs / 1000} s: ${lagging.join(", ")}`);
 }
 
-/** Runs a command in a container on its node; returns stdout, throws with stderr on failure. */
-export async function execIn(node: NodeName, containerId: string, command: string[]): Promise<string> {
+/** Runs a command in a container on its node; returns stdout, throws with stderr on failure (or after timeoutMs). */
+export async function execIn(node: NodeName, containerId: string, command: string[], timeoutMs = 60_000): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${command.join(" ")}: no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([execOnce(node, containerId, command), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function execOnce(node: NodeName, containerId: string, command: string[]): Promise<string> {
   const container = dockerOn(node).getContainer(containerId);
   const exec = await container.exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
   const stream = await exec.start({ hijack: true, stdin: false });
@@ -70,7 +82,7 @@ export async function execIn(node: NodeName, containerId: string, command: strin
 }
 
 export async function nodeLabels(node: NodeName): Promise<Record<string, string>> {
-  const docker = dockerOn(MANAGER);
+  const docker = await managerApi();
   const found = (await docker.listNodes()).find((candidate: any) => candidate.Description.Hostname === node);
   return (found as any).Spec.Labels ?? {};
 }

@@ -7,6 +7,7 @@
 #   testbed.sh up      tear down, then build the swarm and the images
 #   testbed.sh down    remove the nodes, their data and the link
 #   testbed.sh images  rebuild the images and load them on the running nodes
+#   testbed.sh stop-engine|start-engine <node>   stop (SIGTERM) or start a node's dockerd
 #   testbed.sh env     print the variables the e2e tests read
 set -Eeuo pipefail
 
@@ -120,13 +121,36 @@ start_node() {
   # No registry is reachable: a resolver that refuses at once makes each task's
   # image pull fail fast (it then uses the loaded image) instead of timing out.
   printf 'nameserver 127.0.0.1\n' >"$STATE_DIR/$node/resolv.conf"
-  # nsenter keeps the host's /sys (ip netns exec would remount it and hide the cgroups);
-  # the private mount namespace only swaps resolv.conf for this node.
+  launch_dockerd "$node"
+}
+
+# The node's dockerd, in its network namespace. nsenter keeps the host's /sys (ip netns
+# exec would remount it and hide the cgroups); the private mount namespace only swaps
+# resolv.conf for this node.
+launch_dockerd() {
+  local node=$1
   nsenter --net="/var/run/netns/$node" unshare --uts --mount sh -c "hostname $node; \
     mount --bind $STATE_DIR/$node/resolv.conf /etc/resolv.conf; exec dockerd \
       --data-root $STATE_DIR/$node/docker --exec-root $RUN_DIR/$node \
       --pidfile $RUN_DIR/$node.pid -H $(node_sock "$node") \
-      --storage-driver overlay2" >"$LOG_DIR/dockerd-$node.log" 2>&1 &
+      --storage-driver overlay2" >>"$LOG_DIR/dockerd-$node.log" 2>&1 &
+}
+
+# Fault injection: stop a node's Docker engine as a package upgrade or an operator does
+# (SIGTERM: it stops its containers with their stop signal), and start it again.
+stop_engine() {
+  local node=$1 pid
+  pid=$(cat "$RUN_DIR/$node.pid")
+  kill -TERM "$pid"
+  for _ in $(seq 1 240); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.25; done
+  echo "testbed: dockerd on $node did not stop within 60 s" >&2
+  exit 1
+}
+
+start_engine() {
+  local node=$1
+  launch_dockerd "$node"
+  wait_node "$node"
 }
 
 wait_node() {
@@ -140,10 +164,13 @@ wait_node() {
   exit 1
 }
 
+# Three managers, as a production swarm has: a node cut off the network leaves the
+# other two with the control plane (a single manager cut off would make Swarm
+# restart every task on the workers once the network heals).
 form_swarm() {
   local token
   on_node "$MANAGER" swarm init --advertise-addr "$(node_addr "$MANAGER")" >/dev/null
-  token=$(on_node "$MANAGER" swarm join-token -q worker)
+  token=$(on_node "$MANAGER" swarm join-token -q manager)
   for node in "${NODES[@]}"; do
     [ "$node" = "$MANAGER" ] && continue
     on_node "$node" swarm join --token "$token" --advertise-addr "$(node_addr "$node")" "$(node_addr "$MANAGER"):2377" >/dev/null
@@ -253,10 +280,12 @@ images() {
 case "${1:-}" in
   up) up ;;
   images) images ;;
+  stop-engine) stop_engine "${2:?node}" ;;
+  start-engine) start_engine "${2:?node}" ;;
   down) down ;;
   env) print_env ;;
   *)
-    echo "usage: $0 up|down|images|env" >&2
+    echo "usage: $0 up|down|images|env|stop-engine <node>|start-engine <node>" >&2
     exit 2
     ;;
 esac

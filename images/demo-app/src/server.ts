@@ -9,15 +9,29 @@ import { dbSettings, readPassword, routeFor, type Endpoint } from "./config";
 
 const settings = dbSettings(process.env);
 const password = readPassword(settings.passwordFile);
+// Short timeouts: a connection through a router on a node that was cut off fails fast and is replaced.
 const poolFor = (endpoint: Endpoint) =>
-  new Pool({ ...endpoint, password, max: 5, connectionTimeoutMillis: 3000, idleTimeoutMillis: 10000, keepAlive: true });
+  new Pool({
+    ...endpoint,
+    password,
+    max: 5,
+    connectionTimeoutMillis: 2000,
+    query_timeout: 5000,
+    idleTimeoutMillis: 10000,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 1000,
+  });
 const pools = { write: poolFor(settings.write), read: poolFor(settings.read) };
 for (const pool of Object.values(pools)) pool.on("error", (error: Error) => console.error(`pool: ${error.message}`));
+
+/** Until the schema exists, the app is not ready: its health check fails and requests get 503 "starting". */
+let schemaReady = false;
 
 async function ensureSchema(): Promise<void> {
   for (;;) {
     try {
       await pools.write.query("CREATE TABLE IF NOT EXISTS items (id bigserial PRIMARY KEY, value text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())");
+      schemaReady = true;
       console.log(`schema ready on ${settings.write.host}`);
       return;
     } catch (error) {
@@ -42,14 +56,16 @@ async function readBody(request: http.IncomingMessage): Promise<any> {
 async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
   const method = request.method ?? "GET";
   const path = (request.url ?? "/").split("?")[0];
-  if (path === "/healthz") return send(response, 200, { ok: true });
+  // Ready once the schema exists, and from then on regardless of the database: a failover must not make Swarm kill the app.
+  if (path === "/healthz") return send(response, schemaReady ? 200 : 503, { ok: schemaReady });
+  if (!schemaReady) return send(response, 503, { error: "starting: the database schema is not ready yet" });
   const route = routeFor(method, path, settings);
   const pool = pools[route];
 
   if (path === "/items" && method === "POST") {
     const { value } = await readBody(request);
     if (typeof value !== "string") return send(response, 400, { error: "expected {\"value\": string}" });
-    const { rows } = await pool.query("INSERT INTO items (value) VALUES ($1) RETURNING id, value", [value]);
+    const { rows } = await pool.query("INSERT INTO items (value) VALUES ($1) RETURNING id, value, current_setting('cluster_name') AS node", [value]);
     return send(response, 201, rows[0]);
   }
   if (path === "/items" && method === "GET") {

@@ -31,6 +31,16 @@ export function markStandby(standby: boolean): void {
   else fs.rmSync(signal, { force: true });
 }
 
+/**
+ * A postmaster.pid left by a container that was killed. Safe to remove only
+ * because this container holds the volume lock and runs no postmaster: the PID
+ * in it may belong to any process of this new container (pg_rewind's crash
+ * recovery and PostgreSQL itself would refuse to start).
+ */
+export function clearStalePid(): void {
+  fs.rmSync(path.join(PGDATA, "postmaster.pid"), { force: true });
+}
+
 /** Present while a data directory is being created: an interrupted initdb or clone is redone, never served. */
 const INIT_MARKER = path.join(STATE_DIR, "initialising");
 export const initMarker = {

@@ -6,5 +6,6 @@ export function setLogName(name: string): void {
 }
 
 export function log(message: string): void {
-  process.stderr.write(`pgswarm[${memberName}]: ${message}\n`);
+  // Millisecond timestamps: failover timings are read from these lines.
+  process.stderr.write(`${new Date().toISOString()} pgswarm[${memberName}]: ${message}\n`);
 }

@@ -11,15 +11,17 @@ import { PGDATA, STANZA } from "../../../components/contract";
 import { afterVote, decideAck, decideVote, majority, standAsideFor, type Heartbeat, type PeerView, type VoteRequest } from "./consensus";
 import { initMarker, installConfig, markStandby } from "./files";
 import { log } from "./log";
+import { gather } from "./gather";
 import { formatLsn, hasDiverged, parseLsn, type Position, type TimelineSwitch } from "./lsn";
 import type { Peers } from "./peers";
 import { bootstrap } from "./phases/bootstrap";
 import { cloneFrom } from "./phases/join";
 import { reconcileRoles } from "./phases/reconcile";
 import { bestEffort, registerPrimary, registerStandby } from "./phases/register";
-import { rejoin } from "./phases/rejoin";
+import { rejoin, RetryLater } from "./phases/rejoin";
 import type { PgStatus, Postgres, ReplicaRow } from "./postgres";
 import { monotonicMs, run, sleep } from "./process";
+import { resolvePeer } from "./resolve";
 import { renderRuntimeConf, slotName } from "./runtimeConf";
 import { sameState, type MemberState, type StateFile } from "./state";
 import { renderSyncNames, SyncManager } from "./sync";
@@ -67,6 +69,10 @@ export interface MemberStatus {
   synchronousStandbyNames?: string;
   replicas?: Array<{ name: string; state: string; flushLsn: string; replayLsn: string; syncState: string }>;
   history?: Array<{ parent: number; switchpoint: string }>;
+  /** Diagnostics: whom the WAL receiver is pointed at, and whether the agent's loop is busy or stuck. */
+  following?: { member?: string; address?: string };
+  busy: boolean;
+  tickAgeMs: number;
 }
 
 interface Timing {
@@ -87,8 +93,14 @@ export class Member {
   phase: Phase = "starting";
 
   private lastLeaderAt = monotonicMs(); // as if a leader was heard at start: no vote before a full timeout
+  /** When a leader's heartbeat last arrived (none since start: undefined), for what this member tells its peers. */
+  private heardLeaderAt?: number;
   private releasedTerm?: number;
   private leaseUntil = 0;
+  /** When this member started to lead (won an election or got its lease back). */
+  private leadingSince = 0;
+  /** When this member last stopped serving (fenced, crashed, restarted). */
+  private stoppedAt = monotonicMs();
   private lastRoundAt = 0;
   private lastTickAt = monotonicMs();
   private pgStatus?: PgStatus;
@@ -101,14 +113,18 @@ export class Member {
   private proposedSet?: string[];
   private replicas: ReplicaRow[] = [];
   private following?: string;
+  private followingAddress?: string;
   private syncNames = "";
   private busy = false;
   private stopping = false;
-  private leaderChores: Array<() => Promise<boolean>> = [];
+  private chores: Array<{ name: string; run: () => Promise<void>; attempts: number; nextAt: number }> = [];
+  private choreRunning = false;
   private registeredUpstream?: string;
   private streamingProblemSince?: number;
   private standAsideSince?: number;
   private lastWaitLog = 0;
+  /** Failed rewinds in a row (a re-clone is the last resort, after retries). */
+  private rewindFailures = 0;
 
   constructor(
     private readonly spec: ClusterSpec,
@@ -248,6 +264,7 @@ export class Member {
       renderRuntimeConf({
         member: this.me.name,
         follow: this.following,
+        followAddress: this.following ? this.followingAddress : undefined,
         synchronousStandbyNames: this.syncNames,
         connectTimeoutSeconds: Math.max(1, Math.round(this.timing.timeoutMs / 2000)),
       }),
@@ -268,6 +285,8 @@ export class Member {
 
   private becomeStopped(): void {
     this.phase = "stopped";
+    this.stoppedAt = this.now();
+    this.chores = [];
     this.sync = undefined;
     this.leaseUntil = 0;
     this.proposedSet = undefined;
@@ -320,28 +339,42 @@ export class Member {
   // ---------------------------------------------------------------- stopped: a former primary, or a standby to restart
 
   private async whileStopped(): Promise<void> {
+    if (!this.pg.hasData()) {
+      // A re-clone that did not complete: start from scratch, as a member with no data.
+      this.phase = "starting";
+      return;
+    }
     if (this.pg.isStandbyData()) {
       return this.exclusive("standby", () => this.startStandby());
     }
     if (this.state.ledTerm === this.state.term && (this.state.leader === undefined || this.state.leader === this.me.name)) {
-      // It led the newest term it knows: it may lead again only with a majority's acknowledgement of that term.
-      if (await this.round()) return this.exclusive("primary", () => this.startAsPrimary());
+      // It led the newest term it knows: it may lead again only with a majority's acknowledgement of that term,
+      // and only after the standbys had a full timeout to elect one of their own (whose address everyone knows;
+      // this member's restarted container has a new one that takes Swarm's DNS seconds to spread).
+      const standbysHadTheirChance = this.quorum === 1 || this.now() - this.stoppedAt >= this.timing.timeoutMs + this.timing.heartbeatMs;
+      if (standbysHadTheirChance && (await this.round())) return this.exclusive("primary", () => this.startAsPrimary());
     }
     const leader = await this.findLeader();
     if (leader) {
-      return this.exclusive("rejoining", async () => {
-        try {
-          await this.pg.stop("fast");
-          await rejoin(leader, this.spec.walArchiving);
-          await this.startStandby();
-        } catch (error) {
-          log(`rejoining ${leader} failed: ${(error as Error).message}`);
-          this.becomeStopped();
-          await sleep(2000);
-        }
-      });
+      return this.rejoinLeader(leader);
     }
     this.waitLog(`stopped: was primary in term ${this.state.ledTerm}; waiting until a majority acknowledges it or another member leads`);
+  }
+
+  private rejoinLeader(leader: string): Promise<void> {
+    return this.exclusive("rejoining", async () => {
+      try {
+        await this.pg.stop("fast");
+        await rejoin(leader, this.spec.walArchiving, this.rewindFailures + 1);
+        this.rewindFailures = 0;
+        await this.startStandby();
+      } catch (error) {
+        if (error instanceof RetryLater) this.rewindFailures++;
+        log(`rejoining ${leader} failed, retrying: ${(error as Error).message}`);
+        this.becomeStopped();
+        await sleep(1000);
+      }
+    });
   }
 
   private waitLog(message: string): void {
@@ -364,6 +397,7 @@ export class Member {
     markStandby(true);
     const leader = this.state.leader && this.state.leader !== this.me.name ? this.state.leader : undefined;
     this.following = leader;
+    this.followingAddress = leader ? await resolvePeer(leader) : undefined;
     this.syncNames = "";
     this.writeRuntime();
     await this.pg.start();
@@ -377,23 +411,29 @@ export class Member {
   private async asStandby(): Promise<void> {
     const leader = this.state.leader && this.state.leader !== this.me.name ? this.state.leader : undefined;
     const heard = this.now() - this.lastLeaderAt < this.timing.timeoutMs;
-    if (leader && this.following !== leader) {
-      this.following = leader;
-      await this.applyRuntime();
-      this.streamingProblemSince = undefined;
-      log(`following ${leader}`);
+    if (leader) {
+      // A leader that restarted has a new address: follow it there at once.
+      const address = (await resolvePeer(leader)) ?? (this.following === leader ? this.followingAddress : undefined);
+      if (this.following !== leader || this.followingAddress !== address) {
+        const changed = this.following !== leader;
+        this.following = leader;
+        this.followingAddress = address;
+        await this.applyRuntime();
+        if (changed) {
+          this.streamingProblemSince = undefined;
+          log(`following ${leader}`);
+        } else {
+          log(`following ${leader} at its new address ${address ?? "(unresolved)"}`);
+        }
+      }
     }
     if (leader && heard) {
-      if (await this.needsRewind(leader)) {
-        return this.exclusive("rejoining", async () => {
-          await this.pg.stop("fast");
-          await rejoin(leader, this.spec.walArchiving);
-          await this.startStandby();
-        });
-      }
+      if (await this.needsRewind(leader)) return this.rejoinLeader(leader);
       await this.registerWith(leader);
     }
-    if (!heard && this.electable()) await this.election(false);
+    // Heard again meanwhile (a vote granted, a heartbeat) while this tick waited: no election.
+    const silent = this.now() - this.lastLeaderAt >= this.timing.timeoutMs;
+    if (silent && this.electable()) await this.election(false);
   }
 
   private electable(): boolean {
@@ -457,7 +497,7 @@ export class Member {
             {
               name: status.name,
               nodeId: peer.nodeId,
-              hearsLeader: status.role === "primary" ? status.leaseValid : status.heardLeaderMsAgo < this.timing.timeoutMs && status.leader !== undefined && status.leader !== this.me.name,
+              hearsLeader: status.leaseValid || (status.heardLeaderMsAgo < this.timing.timeoutMs && status.leader !== undefined && status.leader !== this.me.name),
               eligible: status.role === "standby" && status.position !== undefined && (!status.syncSet || status.syncSet.includes(status.name)),
               position: status.position ? { timeline: status.position.timeline, lsn: BigInt(status.position.lsn) } : undefined,
             },
@@ -502,12 +542,14 @@ export class Member {
 
   private async collectVotes(request: VoteRequest): Promise<{ granted: number; reasons: string[] }> {
     const body = { ...request, position: { timeline: request.position.timeline, lsn: request.position.lsn.toString() } };
-    const answers = await Promise.all(
+    const answers = await gather(
       this.others.map((peer) => this.peers.post<{ granted: boolean; reason?: string }>(peer.name, "/v1/vote", body, Math.min(1000, this.timing.timeoutMs / 2))),
+      (answer) => answer.granted,
+      this.quorum - 1,
     );
     return {
       granted: answers.filter((answer) => answer?.granted).length,
-      reasons: answers.map((answer, index) => `${this.others[index].name}: ${answer ? (answer.granted ? "yes" : answer.reason) : "no answer"}`),
+      reasons: answers.map((answer, index) => `${this.others[index].name}: ${answer ? (answer.granted ? "yes" : answer.reason) : "no answer (yet)"}`),
     };
   }
 
@@ -529,6 +571,8 @@ export class Member {
   /** A standby that won an election: require as much as its sync set implies, then promote. */
   private async becomeLeader(): Promise<void> {
     this.phase = "promoting";
+    this.leadingSince = this.now();
+    this.leaseUntil = 0;
     this.sync = this.newSyncManager();
     this.ackedSet = undefined;
     this.proposedSet = this.sync.electable(this.sync.config);
@@ -548,6 +592,7 @@ export class Member {
 
   /** A former primary whose lease a majority acknowledged again: it starts as primary. */
   private async startAsPrimary(): Promise<void> {
+    this.leadingSince = this.now();
     this.sync = this.newSyncManager();
     this.proposedSet = this.sync.electable(this.sync.config);
     this.syncNames = renderSyncNames(this.sync.config);
@@ -561,27 +606,48 @@ export class Member {
     this.queueLeaderChores();
   }
 
+  /**
+   * What a new primary does once it serves: slots for every other member,
+   * the roles' passwords from the mounted secrets, repmgr's record, the WAL
+   * archive's stanza. One at a time, each retried until it succeeds.
+   */
   private queueLeaderChores(): void {
     const dataPeers = this.spec.members.filter((member) => member.kind === "data" && member.name !== this.me.name);
-    this.leaderChores = [
-      async () => {
+    const chore = (name: string, run: () => Promise<void>) => ({ name, run, attempts: 0, nextAt: 0 });
+    this.chores = [
+      chore("replication slots", async () => {
         for (const peer of dataPeers) {
           await this.pg.query(
             "SELECT pg_create_physical_replication_slot($1, true) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)",
             [slotName(peer.name)],
+            10_000,
           );
         }
-        return true;
-      },
-      async () => {
-        await reconcileRoles(this.spec, this.pg);
-        return true;
-      },
-      ...(this.spec.topology === "standalone" ? [] : [() => bestEffort("repmgr primary register", registerPrimary)]),
+      }),
+      chore("roles and database", () => reconcileRoles(this.spec, this.pg)),
+      ...(this.spec.topology === "standalone" ? [] : [chore("repmgr primary register", registerPrimary)]),
       ...(this.spec.walArchiving
-        ? [() => bestEffort("pgBackRest stanza-create", async () => void (await run("pgbackrest", [`--stanza=${STANZA}`, "stanza-create"], { timeoutMs: 120_000 })))]
+        ? [chore("pgBackRest stanza", async () => void (await run("pgbackrest", [`--stanza=${STANZA}`, "stanza-create"], { timeoutMs: 120_000 })))]
         : []),
     ];
+  }
+
+  private runChores(): void {
+    const next = this.chores[0];
+    if (this.choreRunning || !next || this.now() < next.nextAt) return;
+    this.chores.shift();
+    this.choreRunning = true;
+    next
+      .run()
+      .catch((error: Error) => {
+        next.attempts++;
+        next.nextAt = this.now() + Math.min(30_000, 1000 * 2 ** next.attempts);
+        log(`${next.name} failed (attempt ${next.attempts}, retried): ${error.message}`);
+        if (["primary", "promoting"].includes(this.phase)) this.chores.push(next);
+      })
+      .finally(() => {
+        this.choreRunning = false;
+      });
   }
 
   private async asLeader(): Promise<void> {
@@ -592,15 +658,13 @@ export class Member {
       if (this.healthy || this.phase === "promoting") void this.round();
     }
     if (this.phase !== "primary") return;
-    if (now > this.leaseUntil) {
+    // A new leader's first rounds may still be in flight; without a lease it serves no one (/primary says no).
+    const graceOver = now - this.leadingSince > this.timing.timeoutMs - this.timing.marginMs;
+    if (now > this.leaseUntil && (this.leaseUntil > 0 || graceOver)) {
       return this.fence(`lease lapsed: no majority acknowledged term ${this.state.term} in ${this.timing.timeoutMs - this.timing.marginMs} ms`);
     }
     await this.manageSync();
-    const chore = this.leaderChores[0];
-    if (chore) {
-      this.leaderChores.shift();
-      void chore().catch((error: Error) => log(`leader chore failed: ${error.message}`));
-    }
+    this.runChores();
   }
 
   private async manageSync(): Promise<void> {
@@ -637,17 +701,19 @@ export class Member {
       lsn: this.pgStatus?.currentLsn !== undefined ? formatLsn(this.pgStatus.currentLsn) : undefined,
       timeline: this.pgStatus?.timeline,
     };
-    const answers = await Promise.all(
-      this.others.map((peer) =>
-        this.peers.post<{ ack: boolean; term: number; leader?: string }>(peer.name, "/v1/heartbeat", heartbeat, Math.min(1000, this.timing.timeoutMs / 2)),
-      ),
+    type Answer = { ack: boolean; term: number; leader?: string };
+    const requests = this.others.map((peer) =>
+      this.peers.post<Answer>(peer.name, "/v1/heartbeat", heartbeat, Math.min(1000, this.timing.timeoutMs / 2)).then(async (answer) => {
+        // A member that knows a newer term: this leader is deposed, whatever the others say.
+        if (answer && !answer.ack && answer.term > term && this.state.term === term) {
+          await this.stepDown(answer.term, answer.leader, `${peer.name} knows a newer term (${answer.term})`);
+        }
+        return answer;
+      }),
     );
+    // The lease counts from when the round was sent, as soon as a majority acknowledged it.
+    const answers = await gather(requests, (answer) => answer.ack, this.quorum - 1);
     if (this.state.term !== term) return false;
-    const newer = answers.find((answer) => answer && !answer.ack && answer.term > term);
-    if (newer) {
-      await this.stepDown(newer.term, newer.leader, `a member knows a newer term (${newer.term})`);
-      return false;
-    }
     const acks = 1 + answers.filter((answer) => answer?.ack).length;
     if (acks < this.quorum) return false;
     this.leaseUntil = Math.max(this.leaseUntil, sentAt + this.timing.timeoutMs - this.timing.marginMs);
@@ -691,15 +757,19 @@ export class Member {
     const targets = requested ? [requested, ...replicas.map((r) => r.name).filter((name) => name !== requested)] : replicas.map((r) => r.name);
     if (targets.length === 0) return { ok: false, leader: this.me.name, reason: "no streaming standby to hand over to" };
     const started = this.now();
+    const step = (what: string) => log(`handover: ${what} (+${this.now() - started} ms)`);
     await this.pg.query("CHECKPOINT", [], 60_000).catch(() => undefined);
+    step("checkpoint done; leaving the routers");
     this.phase = "demoting";
     this.busy = true;
     try {
       await this.pg.stop("fast");
       const final = await this.pg.checkpointPosition();
+      step(`PostgreSQL stopped cleanly at ${formatLsn(final.lsn)}`);
       const term = this.state.term;
       this.releasedTerm = term;
       await Promise.all(this.others.map((peer) => this.peers.post(peer.name, "/v1/release", { term, leader: this.me.name }, 1000)));
+      step(`lease of term ${term} released; asking ${targets.join(", ")} to take over`);
       for (const target of targets) {
         const answer = await this.peers.post<{ ok: boolean; reason?: string }>(target, "/v1/takeover", { term, from: this.me.name, minLsn: final.lsn.toString() }, 15_000);
         if (answer?.ok) {
@@ -738,6 +808,7 @@ export class Member {
     if (decision.state.term !== this.state.term) this.releasedTerm = undefined;
     this.save(decision.state);
     this.lastLeaderAt = this.now();
+    this.heardLeaderAt = this.now();
     this.leaderInfo = { lsn: parseLsn(heartbeat.lsn), timeline: heartbeat.timeline };
     return { ack: true, term: this.state.term };
   }
@@ -839,7 +910,7 @@ export class Member {
       leader: this.state.leader,
       ledTerm: this.state.ledTerm,
       syncSet: this.state.syncSet,
-      heardLeaderMsAgo: this.now() - this.lastLeaderAt,
+      heardLeaderMsAgo: this.leaseValid() ? 0 : this.heardLeaderAt === undefined ? Number.MAX_SAFE_INTEGER : this.now() - this.heardLeaderAt,
       leaseValid: this.leaseValid(),
       empty: this.me.kind === "witness" || !this.pg.hasData(),
       postgres: status && {
@@ -866,6 +937,9 @@ export class Member {
           }))
         : undefined,
       history: leading && status ? this.pg.history(status.timeline).map((entry) => ({ parent: entry.parent, switchpoint: entry.switchpoint.toString() })) : undefined,
+      following: { member: this.following, address: this.followingAddress },
+      busy: this.busy,
+      tickAgeMs: this.now() - this.lastTickAt,
     };
   }
 }

@@ -5,6 +5,7 @@
  */
 import * as http from "http";
 import { AGENT_PORT } from "../../../components/contract";
+import { resolvePeer } from "./resolve";
 
 export interface PeerResponse<T> {
   status: number;
@@ -14,17 +15,20 @@ export interface PeerResponse<T> {
 export class Peers {
   constructor(private readonly key: string) {}
 
-  request<T>(host: string, method: "GET" | "POST", path: string, body: unknown, timeoutMs: number): Promise<PeerResponse<T>> {
+  async request<T>(host: string, method: "GET" | "POST", path: string, body: unknown, timeoutMs: number): Promise<PeerResponse<T>> {
+    const address = await resolvePeer(host);
+    if (!address) throw new Error(`${host}: not resolvable (gone from the DB network)`);
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       const request = http.request(
         {
-          host,
+          host: address,
           port: AGENT_PORT,
           method,
           path,
           timeout: timeoutMs,
           headers: {
+            host,
             authorization: `Bearer ${this.key}`,
             ...(payload ? { "content-type": "application/json", "content-length": payload.length } : {}),
           },

@@ -12,6 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Client as PgClient } from "pg";
 import { PGDATA, POSTGRES_PORT, RUNTIME_CONF, SOCKET_DIR } from "../../../components/contract";
+import { clearStalePid } from "./files";
 import { log } from "./log";
 import { parseHistory, parseLsn, timelineOfWalFile, type Position, type TimelineSwitch } from "./lsn";
 import { run, sleep } from "./process";
@@ -68,8 +69,7 @@ export class Postgres {
   /** Starts the postmaster and waits until it accepts connections (a standby: once consistent). */
   async start(timeoutMs = 300_000): Promise<void> {
     if (this.running) return;
-    // We hold the volume lock and run no postmaster: a pid file left by a killed container is stale.
-    fs.rmSync(path.join(PGDATA, "postmaster.pid"), { force: true });
+    clearStalePid();
     const stdio: Array<"ignore" | "inherit" | number> = ["ignore", "inherit", "inherit"];
     while (stdio.length < VOLUME_LOCK_FD) stdio.push("ignore");
     stdio.push(fs.existsSync(`/proc/self/fd/${VOLUME_LOCK_FD}`) ? VOLUME_LOCK_FD : "ignore");

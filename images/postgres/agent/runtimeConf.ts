@@ -8,8 +8,9 @@ import { POSTGRES_PORT, ROLES } from "../../../components/contract";
 
 export interface RuntimeSettings {
   member: string;
-  /** The member to stream from (standbys), or none. */
+  /** The member to stream from (standbys), or none, and its address on the DB network when known. */
   follow?: string;
+  followAddress?: string;
   /** synchronous_standby_names (primaries), already rendered. */
   synchronousStandbyNames: string;
   /** How long a walreceiver waits for a dead primary's TCP connection. */
@@ -18,10 +19,12 @@ export interface RuntimeSettings {
 
 const quote = (value: string) => `'${value.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
 
-export function primaryConninfo(upstream: string, member: string, connectTimeoutSeconds: number): string {
+export function primaryConninfo(upstream: string, member: string, connectTimeoutSeconds: number, address?: string): string {
   // No password: libpq reads it from the postgres user's ~/.pgpass, written from the secret at start.
+  // hostaddr: the WAL receiver connects without a DNS lookup (the agent keeps the address current).
   return [
     `host=${upstream}`,
+    ...(address ? [`hostaddr=${address}`] : []),
     `port=${POSTGRES_PORT}`,
     `user=${ROLES.replication}`,
     `application_name=${member}`,
@@ -37,7 +40,7 @@ export function renderRuntimeConf(settings: RuntimeSettings): string {
   const lines = [
     "# Written by the pgswarm agent at run time; it is rewritten at every change.",
     `cluster_name = ${quote(settings.member)}`,
-    `primary_conninfo = ${quote(settings.follow ? primaryConninfo(settings.follow, settings.member, settings.connectTimeoutSeconds) : "")}`,
+    `primary_conninfo = ${quote(settings.follow ? primaryConninfo(settings.follow, settings.member, settings.connectTimeoutSeconds, settings.followAddress) : "")}`,
     `primary_slot_name = ${quote(settings.follow ? slotName(settings.member) : "")}`,
     `synchronous_standby_names = ${quote(settings.synchronousStandbyNames)}`,
     "synchronous_commit = 'on'",

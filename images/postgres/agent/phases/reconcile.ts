@@ -10,6 +10,8 @@ import { databaseStatements, roleStatements } from "../roles";
 import { scramVerifier } from "../scram";
 
 export async function reconcileRoles(spec: ClusterSpec, pg: Postgres): Promise<void> {
+  // Re-applied at every start as primary: these commits need not wait for a standby (and must not block when none streams).
+  await pg.query("SET synchronous_commit TO local");
   for (const role of spec.roles) {
     const exists = (await pg.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [role.name])).length > 0;
     for (const statement of roleStatements(role, scramVerifier(readSecret(role.credential)), exists)) {

@@ -5,15 +5,18 @@ import { run } from "../process";
 
 const REPMGR_CONF = configPath("repmgr");
 
+// Metadata need not wait for a synchronous standby (and must not block when none streams).
+const LOCAL_COMMIT = { PGOPTIONS: "-c synchronous_commit=local" };
+
 export async function registerPrimary(): Promise<void> {
-  await run("repmgr", ["-f", REPMGR_CONF, "primary", "register", "--force"], { timeoutMs: 30_000 });
+  await run("repmgr", ["-f", REPMGR_CONF, "primary", "register", "--force"], { timeoutMs: 30_000, env: LOCAL_COMMIT });
 }
 
 export async function registerStandby(upstreamNodeId: number): Promise<void> {
-  await run("repmgr", ["-f", REPMGR_CONF, "standby", "register", "--force", `--upstream-node-id=${upstreamNodeId}`], { timeoutMs: 30_000 });
+  await run("repmgr", ["-f", REPMGR_CONF, "standby", "register", "--force", `--upstream-node-id=${upstreamNodeId}`], { timeoutMs: 30_000, env: LOCAL_COMMIT });
 }
 
-/** Metadata only: a failure is logged and retried later, never blocks a role change. */
+/** Metadata only: a failure is logged, never blocks a role change. */
 export async function bestEffort(what: string, action: () => Promise<void>): Promise<boolean> {
   try {
     await action();

@@ -1,0 +1,130 @@
+/**
+ * One chaos scenario on a replicated stack: a writer posting through the demo
+ * app every 100 ms and a sampler of every member's role run throughout; a fault
+ * is injected (and healed); then the cluster must return to full redundancy and
+ * the evidence is checked — no two members answered as primary in overlapping
+ * periods, writes never went back and forth between members, every
+ * acknowledged write is in the table exactly once, and the writer resumed.
+ */
+import { fullRedundancy, primary, psql, waitFullRedundancy, type Member } from "./cluster";
+import { RoleSampler } from "./roles";
+import { eventually, runningTasks } from "./swarm";
+import { NODE_ADDRESS } from "./testbed";
+import { Writer } from "./writer";
+
+export interface ScenarioContext {
+  stack: string;
+  dataMembers: string[];
+  witness?: string;
+  /** The primary when the fault is injected. */
+  primary: Member;
+  writer: Writer;
+}
+
+export interface Fault {
+  /**
+   * Injects the fault; returns when it is in place, with the moment it took effect
+   * (when the fault is preceded by preparation, such as looking up PIDs) or nothing
+   * (then the moment inject() was called counts).
+   */
+  inject(context: ScenarioContext): Promise<number | void>;
+  /** Optional: what to do once writes resumed (or after holdMs), e.g. heal the network. */
+  heal?(context: ScenarioContext): Promise<void>;
+  /** How long the fault stays before heal() (default: until writes resume). */
+  holdMs?: number;
+  /** Whether writes may stop at all (false for faults that must not interrupt them). */
+  expectOutage?: boolean;
+}
+
+export interface ScenarioResult {
+  name: string;
+  /** Fault → first acknowledged write sent after it (ms). */
+  outageMs: number;
+  /** Heal (or fault, without heal) → full redundancy (ms). */
+  redundancyMs: number;
+  acknowledged: number;
+  attempted: number;
+  /** Acknowledged writes missing from the table. */
+  lost: string[];
+  /** Values present more than once. */
+  duplicated: string[];
+  overlaps: ReturnType<RoleSampler["overlaps"]>;
+  flipFlops: ReturnType<Writer["flipFlops"]>;
+  samples: Record<string, number>;
+  primaryBefore: string;
+  primaryAfter: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The demo app's instances, by the nodes their tasks run on (published in host mode). */
+export async function appTargets(stack: string, port: number): Promise<string[]> {
+  const tasks = await runningTasks(`${stack}_web`);
+  return tasks.map((task) => `http://${NODE_ADDRESS[task.node]}:${port}`);
+}
+
+export async function runScenario(
+  name: string,
+  options: { stack: string; dataMembers: string[]; witness?: string; appPort: number },
+  fault: Fault,
+): Promise<ScenarioResult> {
+  const { stack, dataMembers, witness } = options;
+  const before = await waitFullRedundancy(stack, dataMembers, witness);
+  const writer = new Writer({ targets: await appTargets(stack, options.appPort), prefix: `${name}-${Date.now()}` }).start();
+  const sampler = new RoleSampler(stack, dataMembers).start();
+  const context: ScenarioContext = { stack, dataMembers, witness, primary: before, writer };
+  try {
+    // Steady writes first: the writer and the routers are warm.
+    await eventually(async () => {
+      if (writer.acknowledged().length < 10) throw new Error("the writer has not settled");
+    }, 30_000, 200);
+    const calledAt = Date.now();
+    const faultAt = (await fault.inject(context)) ?? calledAt;
+    const outageMs = await eventually(
+      async () => {
+        const outage = writer.outageAfter(faultAt);
+        if (outage === undefined) throw new Error(`${name}: no write acknowledged since the fault`);
+        return outage;
+      },
+      120_000,
+      100,
+    );
+    if (fault.heal) {
+      const healAt = faultAt + (fault.holdMs ?? 0);
+      if (Date.now() < healAt) await sleep(healAt - Date.now());
+      await fault.heal(context);
+    }
+    const healedAt = Date.now();
+    const after = await waitFullRedundancy(stack, dataMembers, witness, 120_000);
+    const redundancyMs = Date.now() - healedAt;
+    await sleep(1500); // writes at full redundancy too
+    await writer.stop();
+    await sampler.stop();
+
+    const values = writer.acknowledged().map((attempt) => attempt.value);
+    const leader = (await primary(stack, dataMembers)) ?? after;
+    const prefix = writer.attempts[0].value.replace(/-\d+$/, "");
+    const rows = (await psql(leader, `SELECT value || ' ' || count(*) FROM items WHERE value LIKE '${prefix}-%' GROUP BY value`))
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.split(" "));
+    const present = new Map(rows.map(([value, count]) => [value, Number(count)]));
+    return {
+      name,
+      outageMs,
+      redundancyMs,
+      acknowledged: values.length,
+      attempted: writer.attempts.length,
+      lost: values.filter((value) => !present.has(value)),
+      duplicated: [...present].filter(([, count]) => count > 1).map(([value]) => value),
+      overlaps: sampler.overlaps(),
+      flipFlops: writer.flipFlops(),
+      samples: sampler.counts(),
+      primaryBefore: before.name,
+      primaryAfter: (await fullRedundancy(stack, dataMembers, witness)).name,
+    };
+  } finally {
+    await writer.stop();
+    await sampler.stop();
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * A replicated cluster on the testbed as its members' agents report it, and
+ * the faults the chaos tests inject: kill a container, stop a node's Docker
+ * engine, cut a node off the network, freeze PostgreSQL.
+ */
+import { execFile } from "child_process";
+import * as path from "path";
+import { promisify } from "util";
+import { dockerOn, managerApi, NODES, type NodeName } from "./testbed";
+import { eventually, execIn, runningTasks, type RunningTask } from "./swarm";
+
+const run = promisify(execFile);
+const TESTBED = path.join(__dirname, "testbed.sh");
+
+/** What a member's agent answers on /status (images/postgres/agent/member.ts MemberStatus). */
+export interface AgentStatus {
+  name: string;
+  kind: "data" | "witness";
+  phase: string;
+  role: "primary" | "standby" | "witness" | "none";
+  term: number;
+  leader?: string;
+  leaseValid: boolean;
+  syncSet?: string[];
+  synchronousStandbyNames?: string;
+  postgres?: { healthy: boolean; inRecovery: boolean; timeline: number; receiver?: string; sender?: string; lagBytes?: string };
+  replicas?: Array<{ name: string; state: string; syncState: string }>;
+}
+
+export interface Member extends RunningTask {
+  name: string;
+  status?: AgentStatus;
+}
+
+export const memberService = (stack: string, member: string) => `${stack}_${member}`;
+
+/** The agent's /status, asked from inside the member's container (its port is on the DB network only). */
+export async function agentStatus(task: RunningTask, timeoutMs = 3000): Promise<AgentStatus | undefined> {
+  try {
+    const text = await execIn(
+      task.node,
+      task.containerId,
+      ["bash", "-c", 'exec 3<>/dev/tcp/127.0.0.1/8008 && printf "GET /status HTTP/1.0\\r\\n\\r\\n" >&3 && tail -n 1 <&3'],
+      timeoutMs,
+    );
+    return JSON.parse(text) as AgentStatus;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function members(stack: string, names: string[]): Promise<Member[]> {
+  const found = await Promise.all(
+    names.map(async (name) => {
+      const [task] = await runningTasks(memberService(stack, name)).catch(() => []);
+      if (!task) return undefined;
+      return { ...task, name, status: await agentStatus(task) } as Member;
+    }),
+  );
+  return found.filter((member): member is Member => member !== undefined);
+}
+
+/** The member holding the primary's lease, if exactly one does. */
+export async function primary(stack: string, names: string[]): Promise<Member | undefined> {
+  const leaders = (await members(stack, names)).filter((member) => member.status?.role === "primary" && member.status.leaseValid);
+  return leaders.length === 1 ? leaders[0] : undefined;
+}
+
+/**
+ * Full redundancy: one primary holding its lease, every other data member a
+ * healthy standby streaming from it, commits waiting for the full quorum again
+ * (every standby named), and the witness (if any) following the same term.
+ */
+export async function fullRedundancy(stack: string, dataMembers: string[], witness?: string): Promise<Member> {
+  const all = await members(stack, witness ? [...dataMembers, witness] : dataMembers);
+  const leader = all.find((member) => member.status?.role === "primary" && member.status.leaseValid);
+  if (!leader) throw new Error(`no primary: ${describe(all)}`);
+  const problems: string[] = [];
+  for (const name of dataMembers) {
+    if (name === leader.name) continue;
+    const member = all.find((candidate) => candidate.name === name);
+    const status = member?.status;
+    if (!status) problems.push(`${name} does not answer`);
+    else if (status.role !== "standby" || status.postgres?.receiver !== "streaming" || status.postgres.sender !== leader.name) {
+      problems.push(`${name} is ${status.phase}/${status.role}, receiver ${status.postgres?.receiver ?? "-"} from ${status.postgres?.sender ?? "-"}`);
+    }
+  }
+  const standbys = dataMembers.filter((name) => name !== leader.name);
+  const waitsFor = leader.status?.synchronousStandbyNames ?? "";
+  if (!standbys.every((name) => waitsFor.includes(name))) problems.push(`commits wait for "${waitsFor}", not every standby`);
+  if (witness) {
+    const status = all.find((member) => member.name === witness)?.status;
+    if (!status || status.term !== leader.status!.term) problems.push(`the witness is at term ${status?.term ?? "?"}`);
+  }
+  if (problems.length > 0) throw new Error(`not at full redundancy (primary ${leader.name}): ${problems.join("; ")}`);
+  return leader;
+}
+
+export function waitFullRedundancy(stack: string, dataMembers: string[], witness?: string, timeoutMs = 120_000): Promise<Member> {
+  return eventually(() => fullRedundancy(stack, dataMembers, witness), timeoutMs, 500);
+}
+
+function describe(all: Member[]): string {
+  return all.map((member) => `${member.name}: ${member.status ? `${member.status.phase}/${member.status.role} term ${member.status.term}` : "no answer"}`).join(", ");
+}
+
+/** A SQL query on a member through its local socket. */
+export async function psql(task: RunningTask, sql: string, timeoutMs = 10_000): Promise<string> {
+  return (await execIn(task.node, task.containerId, ["psql", "-XAtq", "-h", "/var/run/postgresql", "-U", "postgres", "-d", "app", "-c", sql], timeoutMs)).trim();
+}
+
+/** What a member logged (its container's output), to tell a rewind from a re-clone. */
+export async function memberLogs(stack: string, member: string): Promise<string> {
+  const service = (await managerApi()).getService(memberService(stack, member));
+  const buffer = (await service.logs({ stdout: true, stderr: true, timestamps: false, follow: false } as any)) as unknown as Buffer;
+  return buffer.toString("utf8");
+}
+
+// ---------------------------------------------------------------- faults
+
+export async function killContainer(task: RunningTask): Promise<void> {
+  await dockerOn(task.node).getContainer(task.containerId).kill();
+}
+
+/** Cut a node off the network (its link to the bridge goes down); heal brings it back. */
+export async function cutNode(node: NodeName): Promise<void> {
+  await run("ip", ["link", "set", `${node}-h`, "down"]);
+}
+
+export async function healNode(node: NodeName): Promise<void> {
+  await run("ip", ["link", "set", `${node}-h`, "up"]);
+}
+
+export async function stopEngine(node: NodeName): Promise<void> {
+  await run("bash", [TESTBED, "stop-engine", node], { timeout: 90_000 });
+}
+
+export async function startEngine(node: NodeName): Promise<void> {
+  await run("bash", [TESTBED, "start-engine", node], { timeout: 90_000 });
+}
+
+/** SIGSTOP (or SIGCONT) every PostgreSQL process of a member: the postmaster and all its children. */
+export async function signalPostgres(task: RunningTask, signal: "STOP" | "CONT"): Promise<void> {
+  await execIn(task.node, task.containerId, ["pkill", `-${signal}`, "-x", "postgres"], 10_000).catch((error: Error) => {
+    // pkill exits 1 when nothing matched (the member already killed its processes): fine for CONT.
+    if (signal === "STOP") throw error;
+  });
+}
+
+/** The PIDs of a member's PostgreSQL processes (inside its container). */
+export async function postgresPids(task: RunningTask): Promise<string[]> {
+  const out = await execIn(task.node, task.containerId, ["pgrep", "-x", "postgres"], 10_000).catch(() => "");
+  return out.split("\n").map((line) => line.trim()).filter(Boolean);
+}
+
+/** Every node back: links up, engines running (after a test that failed half-way). */
+export async function healEverything(): Promise<void> {
+  for (const node of NODES) {
+    await healNode(node).catch(() => undefined);
+    try {
+      await dockerOn(node).ping();
+    } catch {
+      await startEngine(node).catch(() => undefined);
+    }
+  }
+}
