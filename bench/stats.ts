@@ -4,6 +4,7 @@ export interface Distribution {
   min: number;
   median: number;
   p90: number;
+  p95: number;
   max: number;
   samples: number[];
 }
@@ -17,6 +18,7 @@ export function distribution(samples: number[]): Distribution {
     min: round(sorted[0]),
     median: round(at(0.5)),
     p90: round(at(0.9)),
+    p95: round(at(0.95)),
     max: round(sorted[sorted.length - 1]),
     samples: samples.map(round),
   };

@@ -4,6 +4,7 @@
  */
 import { slotsOf, type StackConfig } from "../config";
 import { backupsLabelKey, slotLabelKey, slotNumber, witnessLabelKey } from "../names";
+import { claimLabel } from "../swarm/labelMerge";
 
 export interface DbMember {
   /** pgnode1 … pgnode9, or pgwitness: the service suffix and the host name on the DB network. */
@@ -49,7 +50,7 @@ export const placementConstraint = (member: DbMember) => `node.labels.${member.l
 export function ownedNodeLabels(stack: string, config: StackConfig): Record<string, Record<string, string>> {
   const owned: Record<string, Record<string, string>> = {};
   for (const [node, spec] of Object.entries(config.nodes)) {
-    owned[node] = { ...spec.labels, ...(spec.backups ? { [backupsLabelKey(stack)]: "true" } : {}) };
+    owned[node] = { ...spec.labels, ...claimLabel(stack, Object.keys(spec.labels)), ...(spec.backups ? { [backupsLabelKey(stack)]: "true" } : {}) };
   }
   for (const member of dbMembers(stack, config)) {
     owned[member.swarmNode] = { ...owned[member.swarmNode], [member.label.key]: member.label.value };

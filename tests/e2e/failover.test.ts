@@ -1,13 +1,15 @@
 /**
  * Chaos tests of the replicated topology on the 3-node testbed: three data
  * members (one per node), the demo app on every node, a writer posting through
- * db-rw every 100 ms and a sampler of every member's role throughout each fault.
- * Each fault is injected once here; repetitions and figures are in
- * bench/failover.ts.
+ * db-rw every 100 ms and a sampler of every member's role throughout each
+ * fault. Each fault is injected once here; repetitions and figures are in
+ * `npm run bench:failover`. Then the planned operations: a switchover and a
+ * rolling image change, each a pause of at most 3 s with no failed commit after it.
  */
 import type * as Chaos from "../harness/chaos";
 import type * as Cluster from "../harness/cluster";
-import { requireTestbed, type NodeName } from "../harness/testbed";
+import type * as Scenarios from "../harness/scenarios";
+import { requireTestbed, nodeHost, MANAGER } from "../harness/testbed";
 import { DEMO_PORT, replicatedStack } from "./stacks";
 import { deployTwice, destroyStack } from "./support";
 
@@ -16,14 +18,15 @@ const STACK = "ha";
 const DATA = ["pgnode1", "pgnode2", "pgnode3"];
 let chaos: typeof Chaos;
 let cluster: typeof Cluster;
+let scenarios: typeof Scenarios;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const scenario = (name: string, fault: Chaos.Fault) => chaos.runScenario(name, { stack: STACK, dataMembers: DATA, appPort: DEMO_PORT }, fault);
+const options = { stack: STACK, dataMembers: DATA, appPort: DEMO_PORT };
 
 /** The evidence every scenario must show (quorum commit: no acknowledged write lost). */
-function expectSafe(result: Chaos.ScenarioResult): void {
+export function expectSafe(result: Chaos.ScenarioResult): void {
   process.stdout.write(
-    `chaos ${result.name}: outage ${result.outageMs} ms, full redundancy ${result.redundancyMs} ms after heal, ` +
+    `chaos ${result.name}: outage ${result.outageMs} ms (resumed ${result.resumedMs} ms after the fault), full redundancy ${result.redundancyMs} ms after heal, ` +
       `${result.acknowledged}/${result.attempted} acknowledged, primary ${result.primaryBefore} → ${result.primaryAfter}, samples ${JSON.stringify(result.samples)}\n`,
   );
   for (const count of Object.values(result.samples)) expect(count).toBeGreaterThan(10);
@@ -32,6 +35,15 @@ function expectSafe(result: Chaos.ScenarioResult): void {
   expect(result.lost).toEqual([]);
   expect(result.duplicated).toEqual([]);
   expect(result.acknowledged).toBeGreaterThan(20);
+}
+
+async function runNamed(name: string): Promise<Chaos.ScenarioResult> {
+  const scenario = scenarios.SCENARIOS[name];
+  const result = await chaos.runScenario(name, options, scenario.fault());
+  expectSafe(result);
+  if (scenario.primaryChanges === true) expect(result.primaryAfter).not.toBe(result.primaryBefore);
+  if (scenario.primaryChanges === false) expect(result.primaryAfter).toBe(result.primaryBefore);
+  return result;
 }
 
 beforeAll(async () => {
@@ -43,48 +55,28 @@ beforeAll(async () => {
   await deployTwice(STACK, replicatedStack());
   chaos = require("../harness/chaos");
   cluster = require("../harness/cluster");
+  scenarios = require("../harness/scenarios");
+  await (require("../harness/swarm") as typeof import("../harness/swarm")).waitConverged(STACK);
   await cluster.waitFullRedundancy(STACK, DATA, undefined, 240_000);
 });
 
 afterAll(async () => {
   await cluster?.healEverything();
-  await destroyStack(STACK);
+  if (!process.env.PGSWARM_E2E_KEEP) await destroyStack(STACK);
 });
 
 describe("replicated, 3 data members, synchronous quorum: faults", () => {
   it("kill the primary's container: writes resume, one primary at a time, no acknowledged write lost", async () => {
-    expectSafe(await scenario("kill-primary", { inject: ({ primary }) => cluster.killContainer(primary) }));
+    await runNamed("kill-primary");
   });
 
-  it("stop the primary node's Docker engine, then start it: the primary hands over before it stops", async () => {
-    let node: NodeName;
-    const result = await scenario("engine-stop-primary", {
-      inject: async ({ primary }) => {
-        node = primary.node;
-        await cluster.stopEngine(node);
-      },
-      holdMs: 20_000,
-      heal: () => cluster.startEngine(node),
-    });
-    expectSafe(result);
-    expect(result.primaryAfter).not.toBe(result.primaryBefore);
+  it("stop the primary node's Docker engine, then start it: writes resume, one primary at a time, nothing lost", async () => {
+    await runNamed("engine-stop-primary");
   });
 
   it("cut the primary's node off the network and heal it: a standby takes over, the old primary rejoins by rewind", async () => {
-    let node: NodeName;
-    let former = "";
-    const result = await scenario("cut-primary", {
-      inject: async ({ primary }) => {
-        node = primary.node;
-        former = primary.name;
-        await cluster.cutNode(node);
-      },
-      holdMs: 20_000,
-      heal: () => cluster.healNode(node),
-    });
-    expectSafe(result);
-    expect(result.primaryAfter).not.toBe(former);
-    const logs = await cluster.memberLogs(STACK, former);
+    const result = await runNamed("cut-primary");
+    const logs = await cluster.memberLogs(STACK, result.primaryBefore);
     expect(logs).toMatch(/rewound: following pgnode\d/);
     expect(logs).not.toMatch(/RE-CLONE/);
   });
@@ -93,7 +85,7 @@ describe("replicated, 3 data members, synchronous quorum: faults", () => {
     let frozen: Cluster.Member;
     let frozenPids: string[] = [];
     let survivors: string[] = [];
-    const result = await scenario("freeze-primary", {
+    const result = await chaos.runScenario("freeze-primary", options, {
       inject: async ({ primary }) => {
         frozen = primary;
         frozenPids = await cluster.postgresPids(primary);
@@ -116,63 +108,58 @@ describe("replicated, 3 data members, synchronous quorum: faults", () => {
   });
 
   it("restart the old primary after a failover: it comes back as a standby, never as a second primary", async () => {
-    let node: NodeName;
-    const result = await scenario("restart-old-primary", {
-      inject: async ({ primary, writer }) => {
-        node = primary.node;
-        const at = Date.now();
-        await cluster.cutNode(node);
-        // Once a new primary acknowledges writes, the old primary's container dies where it is cut off;
-        // Swarm starts a new one when the node is back: a former primary starting from its data.
-        const since = Date.now();
-        await chaosEventually(() => writer.outageAfter(since) !== undefined);
-        await cluster.killContainer(primary);
-        return at;
-      },
-      holdMs: 15_000,
-      heal: () => cluster.healNode(node),
-    });
-    expectSafe(result);
+    await runNamed("restart-old-primary");
   });
 
-  it("kill a standby: writes go on", async () => {
-    let killed = "";
-    const result = await scenario("kill-standby", {
-      inject: async ({ primary, stack }) => {
-        const standbys = (await cluster.members(stack, DATA)).filter((member) => member.name !== primary.name);
-        killed = standbys[0].name;
-        const at = Date.now();
-        await cluster.killContainer(standbys[0]);
-        return at;
-      },
-    });
-    expectSafe(result);
-    expect(result.primaryAfter).toBe(result.primaryBefore);
-    expect(killed).not.toBe("");
+  it("kill a standby: writes go on, no failover", async () => {
+    await runNamed("kill-standby");
   });
 
   it("cut a standby's node off the network: writes go on, it catches up after the heal", async () => {
-    let node: NodeName;
-    const result = await scenario("cut-standby", {
-      inject: async ({ primary, stack }) => {
-        const standby = (await cluster.members(stack, DATA)).find((member) => member.name !== primary.name)!;
-        node = standby.node;
-        const at = Date.now();
-        await cluster.cutNode(node);
-        return at;
-      },
-      holdMs: 15_000,
-      heal: () => cluster.healNode(node),
-    });
-    expectSafe(result);
-    expect(result.primaryAfter).toBe(result.primaryBefore);
+    await runNamed("cut-standby");
   });
 });
 
-async function chaosEventually(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error("timed out");
-    await sleep(100);
-  }
-}
+describe("replicated: planned operations", () => {
+  it("npm run switchover moves the primary with no failed commit beyond a pause of at most 3 s", async () => {
+    const { execFile } = require("child_process") as typeof import("child_process");
+    let output = "";
+    const result = await chaos.runScenario("switchover", options, {
+      inject: async ({ primary }) => {
+        const target = DATA.find((name) => name !== primary.name)!;
+        const at = Date.now();
+        output = await new Promise<string>((resolve, reject) =>
+          execFile("npx", ["tsx", "tools/switchover.ts", STACK, target], { env: { ...process.env, DOCKER_HOST: nodeHost(MANAGER) }, timeout: 120_000 }, (error, stdout, stderr) =>
+            error ? reject(new Error(`${error.message}\n${stdout}\n${stderr}`)) : resolve(stdout),
+          ),
+        );
+        return at;
+      },
+    });
+    expectSafe(result);
+    expect(output).toMatch(/^switchover ha: pgnode\d → pgnode\d in \d+ ms$/m);
+    expect(result.primaryAfter).not.toBe(result.primaryBefore);
+    expect(result.outageMs).toBeLessThanOrEqual(3000);
+  });
+
+  it("a rolling change of database.image restarts the members one at a time: no failed commit beyond a pause of at most 3 s", async () => {
+    const result = await chaos.runScenario("rolling-image", options, {
+      inject: async () => {
+        const testbed = require("../harness/testbed") as typeof import("../harness/testbed");
+        await testbed.tagImageEverywhere("pgswarm/postgres:17", "pgswarm/postgres:17-rolled");
+        await testbed.waitSwarmSettled();
+        const at = Date.now();
+        await deployTwice(STACK, replicatedStack({ postgresImage: "pgswarm/postgres:17-rolled" }));
+        return at;
+      },
+    });
+    expectSafe(result);
+    expect(result.outageMs).toBeLessThanOrEqual(3000);
+    // Every member runs the new image now (and runScenario saw the cluster back at full redundancy).
+    for (const member of await cluster.members(STACK, DATA)) {
+      const { dockerOn } = require("../harness/testbed") as typeof import("../harness/testbed");
+      const container = await dockerOn(member.node).getContainer(member.containerId).inspect();
+      expect(container.Config.Image).toMatch(/^pgswarm\/postgres:17-rolled(@|$)/);
+    }
+  });
+});

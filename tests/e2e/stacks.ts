@@ -39,6 +39,9 @@ export interface ReplicatedOptions {
   synchronous?: "quorum" | "off";
   appReplicas?: number;
   replicaMaxLag?: string;
+  postgresImage?: string;
+  /** The demo app's published port (each e2e file its own, so a stack left behind never blocks another). */
+  appPort?: number;
 }
 
 /** Replicated or read-split: a member on each node (or two and a witness), the demo app on every node, published in host mode. */
@@ -58,6 +61,7 @@ export function replicatedStack(options: ReplicatedOptions = {}): Record<string,
       synchronous: options.synchronous ?? "quorum",
       walArchiving: "on",
       ...(options.replicaMaxLag ? { replicaMaxLag: options.replicaMaxLag } : {}),
+      ...(options.postgresImage ? { image: options.postgresImage } : {}),
     },
     "pgswarm:networks": { encrypted: false },
     "pgswarm:services": {
@@ -67,7 +71,7 @@ export function replicatedStack(options: ReplicatedOptions = {}): Record<string,
         replicas: options.appReplicas ?? 3,
         database: options.topology === "read-split" ? "split" : "rw",
         placement: ["node.labels.role == app"],
-        publish: [{ port: DEMO_PORT, target: 8080, mode: "host" }],
+        publish: [{ port: options.appPort ?? DEMO_PORT, target: 8080, mode: "host" }],
         healthcheck: { command: ["node", "/app/dist/healthcheck.js"], interval: "2s", startPeriod: "60s" },
       },
     },

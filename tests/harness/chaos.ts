@@ -9,7 +9,7 @@
 import { fullRedundancy, primary, psql, waitFullRedundancy, type Member } from "./cluster";
 import { RoleSampler } from "./roles";
 import { eventually, runningTasks } from "./swarm";
-import { NODE_ADDRESS } from "./testbed";
+import { NODE_ADDRESS, waitSwarmSettled } from "./testbed";
 import { Writer } from "./writer";
 
 export interface ScenarioContext {
@@ -38,8 +38,10 @@ export interface Fault {
 
 export interface ScenarioResult {
   name: string;
-  /** Fault → first acknowledged write sent after it (ms). */
+  /** The longest time without an acknowledged write, from the fault until full redundancy (ms). */
   outageMs: number;
+  /** Fault → the first acknowledged write sent after it (ms): the writer resumed. */
+  resumedMs: number;
   /** Heal (or fault, without heal) → full redundancy (ms). */
   redundancyMs: number;
   acknowledged: number;
@@ -57,10 +59,13 @@ export interface ScenarioResult {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The demo app's instances, by the nodes their tasks run on (published in host mode). */
+/** The demo app's instances, by the nodes their tasks run on (published in host mode); waits until there is one. */
 export async function appTargets(stack: string, port: number): Promise<string[]> {
-  const tasks = await runningTasks(`${stack}_web`);
-  return tasks.map((task) => `http://${NODE_ADDRESS[task.node]}:${port}`);
+  return eventually(async () => {
+    const tasks = await runningTasks(`${stack}_web`);
+    if (tasks.length === 0) throw new Error(`no task of ${stack}_web runs`);
+    return tasks.map((task) => `http://${NODE_ADDRESS[task.node]}:${port}`);
+  }, 120_000, 500);
 }
 
 export async function runScenario(
@@ -69,6 +74,7 @@ export async function runScenario(
   fault: Fault,
 ): Promise<ScenarioResult> {
   const { stack, dataMembers, witness } = options;
+  await waitSwarmSettled();
   const before = await waitFullRedundancy(stack, dataMembers, witness);
   const writer = new Writer({ targets: await appTargets(stack, options.appPort), prefix: `${name}-${Date.now()}` }).start();
   const sampler = new RoleSampler(stack, dataMembers).start();
@@ -76,11 +82,14 @@ export async function runScenario(
   try {
     // Steady writes first: the writer and the routers are warm.
     await eventually(async () => {
-      if (writer.acknowledged().length < 10) throw new Error("the writer has not settled");
-    }, 30_000, 200);
+      if (writer.acknowledged().length < 10) {
+        const errors = [...new Set(writer.attempts.slice(-20).map((attempt) => `${attempt.target}: ${attempt.error ?? "ok"}`))];
+        throw new Error(`the writer has not settled (${writer.acknowledged().length} acknowledged; lately: ${errors.join("; ")})`);
+      }
+    }, 60_000, 200);
     const calledAt = Date.now();
     const faultAt = (await fault.inject(context)) ?? calledAt;
-    const outageMs = await eventually(
+    const resumedMs = await eventually(
       async () => {
         const outage = writer.outageAfter(faultAt);
         if (outage === undefined) throw new Error(`${name}: no write acknowledged since the fault`);
@@ -96,7 +105,8 @@ export async function runScenario(
     }
     const healedAt = Date.now();
     const after = await waitFullRedundancy(stack, dataMembers, witness, 120_000);
-    const redundancyMs = Date.now() - healedAt;
+    const redundantAt = Date.now();
+    const redundancyMs = redundantAt - healedAt;
     await sleep(1500); // writes at full redundancy too
     await writer.stop();
     await sampler.stop();
@@ -111,7 +121,8 @@ export async function runScenario(
     const present = new Map(rows.map(([value, count]) => [value, Number(count)]));
     return {
       name,
-      outageMs,
+      outageMs: writer.longestGap(faultAt, redundantAt),
+      resumedMs,
       redundancyMs,
       acknowledged: values.length,
       attempted: writer.attempts.length,

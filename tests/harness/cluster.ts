@@ -6,8 +6,8 @@
 import { execFile } from "child_process";
 import * as path from "path";
 import { promisify } from "util";
-import { dockerOn, managerApi, NODES, type NodeName } from "./testbed";
-import { eventually, execIn, runningTasks, type RunningTask } from "./swarm";
+import { dockerOn, NODES, type NodeName } from "./testbed";
+import { eventually, execIn, type RunningTask } from "./swarm";
 
 const run = promisify(execFile);
 const TESTBED = path.join(__dirname, "testbed.sh");
@@ -49,12 +49,37 @@ export async function agentStatus(task: RunningTask, timeoutMs = 3000): Promise<
   }
 }
 
+/**
+ * The containers that run a member right now, newest first, asked of each
+ * node's engine: what runs, not what Swarm intends (after a node was cut off,
+ * Swarm may list the member's container as being replaced while it still
+ * serves, and start its successor only later, which then waits for the volume lock).
+ */
+export async function memberContainers(stack: string, name: string): Promise<RunningTask[]> {
+  const service = memberService(stack, name);
+  const found: Array<RunningTask & { created: number }> = [];
+  await Promise.all(
+    NODES.map(async (node) => {
+      const containers = await dockerOn(node)
+        .listContainers({ filters: { label: [`com.docker.swarm.service.name=${service}`], status: ["running"] } })
+        .catch(() => []);
+      for (const container of containers) {
+        found.push({ service, node, containerId: container.Id, taskId: container.Labels["com.docker.swarm.task.id"] ?? "", created: container.Created });
+      }
+    }),
+  );
+  return found.sort((a, b) => b.created - a.created).map(({ created: _created, ...task }) => task);
+}
+
+/** Each member as its agent reports it (the newest of its containers whose agent answers). */
 export async function members(stack: string, names: string[]): Promise<Member[]> {
   const found = await Promise.all(
     names.map(async (name) => {
-      const [task] = await runningTasks(memberService(stack, name)).catch(() => []);
-      if (!task) return undefined;
-      return { ...task, name, status: await agentStatus(task) } as Member;
+      for (const task of await memberContainers(stack, name)) {
+        const status = await agentStatus(task);
+        if (status) return { ...task, name, status } as Member;
+      }
+      return undefined;
     }),
   );
   return found.filter((member): member is Member => member !== undefined);
@@ -109,11 +134,19 @@ export async function psql(task: RunningTask, sql: string, timeoutMs = 10_000): 
   return (await execIn(task.node, task.containerId, ["psql", "-XAtq", "-h", "/var/run/postgresql", "-U", "postgres", "-d", "app", "-c", sql], timeoutMs)).trim();
 }
 
-/** What a member logged (its container's output), to tell a rewind from a re-clone. */
+/** What a member logged, from every container it ran in on every node (to tell a rewind from a re-clone). */
 export async function memberLogs(stack: string, member: string): Promise<string> {
-  const service = (await managerApi()).getService(memberService(stack, member));
-  const buffer = (await service.logs({ stdout: true, stderr: true, timestamps: false, follow: false } as any)) as unknown as Buffer;
-  return buffer.toString("utf8");
+  const service = memberService(stack, member);
+  const logs: string[] = [];
+  for (const node of NODES) {
+    const docker = dockerOn(node);
+    const containers = await docker.listContainers({ all: true, filters: { label: [`com.docker.swarm.service.name=${service}`] } });
+    for (const container of containers) {
+      const buffer = (await docker.getContainer(container.Id).logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+      logs.push(buffer.toString("utf8"));
+    }
+  }
+  return logs.join("\n");
 }
 
 // ---------------------------------------------------------------- faults

@@ -9,7 +9,8 @@
  * Two members answering as primary in overlapping periods is a split brain.
  */
 import { dockerOn } from "./testbed";
-import { runningTasks, type RunningTask } from "./swarm";
+import { memberContainers } from "./cluster";
+import type { RunningTask } from "./swarm";
 
 export interface RoleSample {
   at: number;
@@ -41,17 +42,19 @@ export class RoleSampler {
     await Promise.all(this.loops);
   }
 
-  /** Keeps one sampling loop running in whichever container currently runs the member. */
+  /** Keeps a sampling loop running in every container that runs the member (two, while one replaces the other). */
   private async follow(member: string): Promise<void> {
+    const sampling = new Set<string>();
+    const loops: Promise<void>[] = [];
     while (!this.stopped) {
-      const [task] = await runningTasks(`${this.stack}_${member}`).catch(() => [] as RunningTask[]);
-      if (!task) {
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        continue;
+      for (const task of await memberContainers(this.stack, member).catch(() => [] as RunningTask[])) {
+        if (sampling.has(task.containerId)) continue;
+        sampling.add(task.containerId);
+        loops.push(this.sample(member, task).catch(() => undefined));
       }
-      await this.sample(member, task).catch(() => undefined);
-      if (!this.stopped) await new Promise((resolve) => setTimeout(resolve, 300));
+      await new Promise((resolve) => setTimeout(resolve, 300));
     }
+    await Promise.all(loops);
   }
 
   private async sample(member: string, task: RunningTask): Promise<void> {

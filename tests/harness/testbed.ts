@@ -45,3 +45,39 @@ export async function requireTestbed(): Promise<void> {
     }
   }
 }
+
+/** Tags an image under another name on every node (a "new" image for a rolling update, without a registry). */
+export async function tagImageEverywhere(image: string, tag: string): Promise<void> {
+  const [repo, version] = tag.split(":");
+  await Promise.all(NODES.map((node) => dockerOn(node).getImage(image).tag({ repo, tag: version })));
+}
+
+/**
+ * Waits until every node is ready and the managers agree on a leader for a few
+ * seconds: after a node was cut off or its engine restarted, Swarm's own raft
+ * elects again and refuses changes ("node lost leader status") meanwhile.
+ */
+export async function waitSwarmSettled(timeoutMs = 120_000): Promise<void> {
+  const started = Date.now();
+  let stableSince: number | undefined;
+  let last = "";
+  while (Date.now() - started < timeoutMs) {
+    try {
+      const nodes: any[] = await (await managerApi()).listNodes();
+      const ready = nodes.every((node) => node.Status?.State === "ready");
+      const leaders = nodes.filter((node) => node.ManagerStatus?.Leader).map((node) => node.Description?.Hostname);
+      last = `${nodes.map((node) => `${node.Description?.Hostname}:${node.Status?.State}`).join(", ")}; leader ${leaders.join(",") || "none"}`;
+      if (ready && leaders.length === 1) {
+        stableSince ??= Date.now();
+        if (Date.now() - stableSince >= 3000) return;
+      } else {
+        stableSince = undefined;
+      }
+    } catch (error) {
+      stableSince = undefined;
+      last = (error as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`the testbed swarm did not settle: ${last}`);
+}

@@ -91,6 +91,24 @@ export class Writer {
     return first ? first.endedAt! - time : undefined;
   }
 
+  /**
+   * The write outage around a fault: the longest time without any acknowledgement
+   * between `from` and `to` (the edges count as acknowledgements only if writes
+   * were acknowledged outside the window), i.e. what a user writing all along saw.
+   */
+  longestGap(from: number, to: number): number {
+    const acks = this.acknowledged()
+      .map((attempt) => attempt.endedAt!)
+      .sort((a, b) => a - b);
+    const before = acks.filter((at) => at < from).pop() ?? from;
+    const inside = acks.filter((at) => at >= from && at <= to);
+    const after = acks.find((at) => at > to);
+    const points = [before, ...inside, ...(after !== undefined ? [after] : [to])];
+    let longest = 0;
+    for (let i = 1; i < points.length; i++) longest = Math.max(longest, points[i] - points[i - 1]);
+    return longest;
+  }
+
   /** The members that acknowledged writes, in order, each with the span of its acknowledgements. */
   stretches(): Array<{ node: string; from: number; to: number; writes: number }> {
     const stretches: Array<{ node: string; from: number; to: number; writes: number }> = [];

@@ -302,8 +302,7 @@ export class Member {
       return this.exclusive("cloning", async () => {
         try {
           await cloneFrom(leader.name);
-          this.save({ ...this.state, leader: leader.name });
-          await this.startStandby();
+          await this.startStandby(leader.name);
         } catch (error) {
           log(`clone from ${leader.name} failed: ${(error as Error).message}`);
           this.phase = "starting";
@@ -367,7 +366,7 @@ export class Member {
         await this.pg.stop("fast");
         await rejoin(leader, this.spec.walArchiving, this.rewindFailures + 1);
         this.rewindFailures = 0;
-        await this.startStandby();
+        await this.startStandby(leader);
       } catch (error) {
         if (error instanceof RetryLater) this.rewindFailures++;
         log(`rejoining ${leader} failed, retrying: ${(error as Error).message}`);
@@ -392,15 +391,16 @@ export class Member {
     return leader?.name;
   }
 
-  private async startStandby(): Promise<void> {
+  /** Starts PostgreSQL as a standby of `leader` (default: the leader of the newest term this member knows). */
+  private async startStandby(leaderHint?: string): Promise<void> {
     installConfig();
     markStandby(true);
-    const leader = this.state.leader && this.state.leader !== this.me.name ? this.state.leader : undefined;
+    const leader = leaderHint ?? (this.state.leader && this.state.leader !== this.me.name ? this.state.leader : undefined);
     this.following = leader;
     this.followingAddress = leader ? await resolvePeer(leader) : undefined;
     this.syncNames = "";
     this.writeRuntime();
-    await this.pg.start();
+    await this.pg.start(300_000, true);
     this.registeredUpstream = undefined;
     this.phase = "standby";
     log(`running as standby${leader ? ` of ${leader}` : ""}`);
@@ -409,7 +409,8 @@ export class Member {
   // ---------------------------------------------------------------- standby
 
   private async asStandby(): Promise<void> {
-    const leader = this.state.leader && this.state.leader !== this.me.name ? this.state.leader : undefined;
+    // The leader of the newest term it knows; until a heartbeat told it, the one it was started to follow.
+    const leader = this.state.leader && this.state.leader !== this.me.name ? this.state.leader : this.following;
     const heard = this.now() - this.lastLeaderAt < this.timing.timeoutMs;
     if (leader) {
       // A leader that restarted has a new address: follow it there at once.
@@ -430,6 +431,9 @@ export class Member {
     if (leader && heard) {
       if (await this.needsRewind(leader)) return this.rejoinLeader(leader);
       await this.registerWith(leader);
+    } else {
+      // Not streaming while the leader is unheard (a partition) says nothing about diverged WAL.
+      this.streamingProblemSince = undefined;
     }
     // Heard again meanwhile (a vote granted, a heartbeat) while this tick waited: no election.
     const silent = this.now() - this.lastLeaderAt >= this.timing.timeoutMs;

@@ -66,8 +66,12 @@ export class Postgres {
     return fs.existsSync(path.join(PGDATA, "standby.signal"));
   }
 
-  /** Starts the postmaster and waits until it accepts connections (a standby: once consistent). */
-  async start(timeoutMs = 300_000): Promise<void> {
+  /**
+   * Starts the postmaster and waits until it accepts connections — or, for a
+   * standby (`untilListening`), only until it listens: reaching a consistent state
+   * may need WAL it still has to stream, which the agent arranges meanwhile.
+   */
+  async start(timeoutMs = 300_000, untilListening = false): Promise<void> {
     if (this.running) return;
     clearStalePid();
     const stdio: Array<"ignore" | "inherit" | number> = ["ignore", "inherit", "inherit"];
@@ -88,7 +92,8 @@ export class Postgres {
       try {
         await this.queryOn("probe", "SELECT 1", [], 2000);
         return;
-      } catch {
+      } catch (error) {
+        if (untilListening && /not yet accepting connections|is starting up/.test((error as Error).message)) return;
         await sleep(100);
       }
     }

@@ -16,6 +16,15 @@ describe("owned node labels", () => {
   it("leaves a label someone else changed since pgswarm set it", () => {
     expect(mergeOwnedLabels({ role: "db" }, { role: "app" }, {})).toEqual({ role: "db" });
   });
+
+  it("keeps a label another stack still claims when one stack lets go of it, and drops its own claim", () => {
+    const node = { role: "app", "pgswarm.claims.dev": "role", "pgswarm.claims.prod": "role,zone", zone: "a" };
+    const devOwned = { role: "app", "pgswarm.claims.dev": "role" };
+    expect(mergeOwnedLabels(node, devOwned, {})).toEqual({ role: "app", "pgswarm.claims.prod": "role,zone", zone: "a" });
+    // The last stack to let go removes it.
+    const prodOwned = { role: "app", zone: "a", "pgswarm.claims.prod": "role,zone" };
+    expect(mergeOwnedLabels({ role: "app", zone: "a", "pgswarm.claims.prod": "role,zone" }, prodOwned, {})).toEqual({});
+  });
 });
 
 describe("Docker host addresses", () => {

@@ -1,0 +1,135 @@
+/**
+ * Runs `pgswarm-ctl` inside a stack's cluster, with nothing but the Docker
+ * Engine API of a manager (the one `pulumi up` uses): a one-shot service on the
+ * stack's DB network, from the members' own image, with the cluster.json config
+ * and the agents' key mounted exactly as the members have them. Its output is
+ * read back through the service's logs, then the service is removed. No SSH,
+ * no port published, no secret on a command line.
+ */
+import * as fs from "fs";
+import Docker from "dockerode";
+import { CONFIG_FILES, CONFIG_DIR, secretFile, AGENT_KEY_CREDENTIAL } from "../../components/contract";
+import { readStackFile, stackFilePath } from "../../components/config";
+import { DEFAULT_DOCKER_HOST, dockerConnection } from "../../components/swarm/dockerHost";
+import { PROJECT_DIR } from "./mockRun";
+
+export const CTL_LABEL = "pgswarm.ctl";
+
+/** The Docker host to reach a stack's swarm: --docker-host, DOCKER_HOST, the stack file's docker:host, or the local socket. */
+export function dockerHostFor(stack: string, argv: string[]): string {
+  const flag = argv.indexOf("--docker-host");
+  if (flag >= 0 && argv[flag + 1]) return argv[flag + 1];
+  if (process.env.DOCKER_HOST) return process.env.DOCKER_HOST;
+  const file = stackFilePath(PROJECT_DIR, stack);
+  if (fs.existsSync(file)) {
+    const configured = readStackFile(file)["docker:host"];
+    if (typeof configured === "string" && configured) return configured;
+  }
+  return DEFAULT_DOCKER_HOST;
+}
+
+export function dockerFor(host: string): Docker {
+  return new Docker({ ...dockerConnection(host), timeout: 30_000 } as Docker.DockerOptions);
+}
+
+/** A DB member's service spec of the stack: the template for the ctl service. */
+async function memberSpec(docker: Docker, stack: string): Promise<any> {
+  const services = await docker.listServices({ filters: { label: [`pgswarm.stack=${stack}`, "pgswarm.role=pgnode"] } });
+  const spec = services.map((service: any) => service.Spec).find((candidate: any) => candidate?.Labels?.["pgswarm.member"]?.startsWith("pgnode"));
+  if (!spec) throw new Error(`stack "${stack}" has no DB member on this swarm (looked for services labelled pgswarm.stack=${stack})`);
+  return spec;
+}
+
+export interface CtlResult {
+  exitCode: number;
+  output: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function demux(buffer: Buffer): string {
+  // Service logs come multiplexed (8-byte frame headers) unless the service has a TTY.
+  let text = "";
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const size = buffer.readUInt32BE(offset + 4);
+    text += buffer.subarray(offset + 8, offset + 8 + size).toString("utf8");
+    offset += 8 + size;
+  }
+  return offset === buffer.length ? text : buffer.toString("utf8");
+}
+
+/** Swarm's managers refuse changes for a moment while they elect a leader (after a node was lost): try again. */
+async function retryWhileSwarmElects<T>(action: () => Promise<T>, attempts = 10): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await action();
+    } catch (error) {
+      const transient = /lost leader|no leader|does not have a leader|raft/i.test(String((error as Error).message));
+      if (!transient || attempt >= attempts) throw error;
+      await sleep(1000);
+    }
+  }
+}
+
+export async function runCtl(docker: Docker, stack: string, args: string[], timeoutMs = 120_000): Promise<CtlResult> {
+  const template = await memberSpec(docker, stack);
+  const container = template.TaskTemplate.ContainerSpec;
+  const keyFile = secretFile(AGENT_KEY_CREDENTIAL);
+  const clusterFile = `${CONFIG_DIR}/${CONFIG_FILES.cluster}`;
+  const secrets = (container.Secrets ?? []).filter((secret: any) => secret.File?.Name === keyFile);
+  const configs = (container.Configs ?? []).filter((config: any) => config.File?.Name === clusterFile);
+  if (secrets.length !== 1 || configs.length !== 1) throw new Error(`the DB members of "${stack}" do not mount the agent key and cluster.json: redeploy the stack`);
+  const name = `${stack}_ctl-${Date.now().toString(36)}`;
+  const created = await retryWhileSwarmElects(() => docker.createService({
+    Name: name,
+    Labels: { [CTL_LABEL]: stack },
+    TaskTemplate: {
+      ContainerSpec: {
+        Image: container.Image,
+        Command: ["/usr/local/bin/pgswarm-ctl", ...args],
+        Secrets: secrets,
+        Configs: configs,
+      },
+      Networks: template.TaskTemplate.Networks.map((network: any) => ({ Target: network.Target })),
+      RestartPolicy: { Condition: "none" },
+    },
+    Mode: { Replicated: { Replicas: 1 } },
+    EndpointSpec: { Mode: "dnsrr" },
+  } as any));
+  const id = (created as any).id ?? (created as any).ID;
+  const service = docker.getService(id);
+  try {
+    const started = Date.now();
+    for (;;) {
+      const tasks = await docker.listTasks({ filters: { service: [id] } });
+      const task: any = tasks[0];
+      const state = task?.Status?.State;
+      if (["complete", "failed", "rejected", "shutdown"].includes(state)) {
+        const exitCode = task.Status.ContainerStatus?.ExitCode ?? (state === "complete" ? 0 : 1);
+        const logs = (await service.logs({ stdout: true, stderr: true, follow: false } as any)) as unknown as Buffer;
+        const output = demux(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs)));
+        return { exitCode, output: output || (task.Status.Err ?? "") };
+      }
+      if (Date.now() - started > timeoutMs) throw new Error(`pgswarm-ctl ${args.join(" ")} did not finish within ${timeoutMs / 1000} s (task ${state ?? "not scheduled"})`);
+      await sleep(200);
+    }
+  } finally {
+    await service.remove().catch(() => undefined);
+  }
+}
+
+/** The last JSON document a ctl run printed (its log lines may come first). */
+export function lastJson(output: string): any {
+  const lines = output.trim().split("\n").reverse();
+  for (const line of lines) {
+    const start = line.indexOf("{");
+    if (start < 0) continue;
+    try {
+      return JSON.parse(line.slice(start));
+    } catch {
+      // not this line
+    }
+  }
+  return undefined;
+}
