@@ -9,6 +9,10 @@
 export const POSTGRES_PORT = 5432;
 /** The member agent's HTTP API on the DB network (status, votes, leases; routers check it). */
 export const AGENT_PORT = 8008;
+/** The routers' Prometheus endpoint (HAProxy), which `npm run status` reads too. */
+export const ROUTER_METRICS_PORT = 8405;
+/** The stack's database endpoints on the DB network: the router services' aliases. */
+export const ENDPOINTS = { rw: "db-rw", ro: "db-ro", alias: "db" } as const;
 
 /** The member's volume. PostgreSQL's data directory lives below it, so pg_rewind and clones never touch our state. */
 export const VOLUME_DIR = "/var/lib/postgresql/data";
@@ -92,6 +96,11 @@ export interface ClusterSpec {
   /** The primary renews its lease this often; members unheard for timeoutMs are gone. */
   heartbeatMs: number;
   timeoutMs: number;
+  /**
+   * The operator's cold-start override: this member leads on its own vote (a
+   * majority of the voters is lost for good) and no other member stands.
+   */
+  forcePrimary?: string;
   /** db-ro admits a standby at most this many bytes behind the primary. */
   replicaMaxLagBytes: number;
 }

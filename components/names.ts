@@ -4,9 +4,7 @@
  */
 import { createHash } from "crypto";
 
-export { POSTGRES_PORT, CONFIG_DIR, SECRETS_DIR, VOLUME_DIR as DATA_DIR } from "./contract";
-
-export const ENDPOINTS = { rw: "db-rw", ro: "db-ro", alias: "db" } as const;
+export { POSTGRES_PORT, CONFIG_DIR, SECRETS_DIR, VOLUME_DIR as DATA_DIR, ENDPOINTS } from "./contract";
 
 export const serviceName = (stack: string, part: string) => `${stack}_${part}`;
 export const networkName = (stack: string, purpose: "db" | "app") => `${stack}_${purpose}`;

@@ -155,18 +155,30 @@ function serviceRules(config: StackConfig): Problem[] {
 }
 
 function failoverRules(config: StackConfig): Problem[] {
-  const { heartbeat, timeout } = config.database.failover;
+  const { heartbeat, timeout, forcePrimary } = config.database.failover;
   const heartbeatMs = parseDurationMs(heartbeat)!;
   const timeoutMs = parseDurationMs(timeout)!;
-  if (timeoutMs >= heartbeatMs * FAILOVER_TIMEOUT.heartbeats) return [];
-  return [
-    {
+  const problems: Problem[] = [];
+  if (timeoutMs < heartbeatMs * FAILOVER_TIMEOUT.heartbeats) {
+    problems.push({
       path: "database.failover.timeout",
       message:
         `expected at least ${FAILOVER_TIMEOUT.heartbeats} heartbeats (${FAILOVER_TIMEOUT.heartbeats} × ${heartbeat}), found ${timeout}: ` +
         "a primary that misses one renewal must not lose its lease",
-    },
-  ];
+    });
+  }
+  if (forcePrimary !== undefined) {
+    const dataMembers = Array.from({ length: config.database.nodes }, (_, index) => `pgnode${index + 1}`);
+    if (config.topology === "standalone") {
+      problems.push({ path: "database.failover.forcePrimary", message: "the cold-start override only applies to replicated and read-split (standalone has one member)" });
+    } else if (!dataMembers.includes(forcePrimary)) {
+      problems.push({
+        path: "database.failover.forcePrimary",
+        message: `expected one of this stack's data members (${dataMembers.join(", ")}), found ${JSON.stringify(forcePrimary)}`,
+      });
+    }
+  }
+  return problems;
 }
 
 function networkRules(config: StackConfig, stack?: string): Problem[] {

@@ -77,6 +77,11 @@ export const FAILOVER_TIMEOUT = { max: 60_000, heartbeats: 4, default: "3s" } as
 const failoverSchema = strict({
   heartbeat: duration({ min: HEARTBEAT.min, max: HEARTBEAT.max }).default(HEARTBEAT.default),
   timeout: duration({ min: HEARTBEAT.min * FAILOVER_TIMEOUT.heartbeats, max: FAILOVER_TIMEOUT.max }).default(FAILOVER_TIMEOUT.default),
+  /**
+   * The whole-cluster cold-start override: when a majority of the members is lost
+   * for good, this data member leads on its own vote. Remove it once the others are back.
+   */
+  forcePrimary: z.string().optional(),
 });
 
 /** Keys a stack file may still carry from an earlier pgswarm, and what replaces them. */

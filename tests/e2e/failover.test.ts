@@ -163,3 +163,65 @@ describe("replicated: planned operations", () => {
     }
   });
 });
+
+describe("npm run status", () => {
+  type StatusRun = { code: number; document: any; stderr: string };
+  const runStatus = (node: string): Promise<StatusRun> => {
+    const { execFile } = require("child_process") as typeof import("child_process");
+    return new Promise((resolve) =>
+      execFile("npx", ["tsx", "tools/status.ts", STACK, "--json"], { env: { ...process.env, DOCKER_HOST: node }, timeout: 120_000 }, (error, stdout, stderr) => {
+        const line = stdout.trim().split("\n").pop() ?? "";
+        let document: any;
+        try {
+          document = JSON.parse(line);
+        } catch {
+          document = undefined;
+        }
+        resolve({ code: error ? Number((error as any).code ?? 1) : 0, document, stderr });
+      }),
+    );
+  };
+  const leaders = (document: any) => document.members.filter((member: any) => member.role === "primary" && member.leaseValid).map((member: any) => member.name);
+
+  it("shows one primary, streaming standbys and what each router admits; warns during a failover; is clean after it", async () => {
+    const rest = await runStatus(nodeHost(MANAGER));
+    expect(rest.stderr).toBe("");
+    expect(rest.document.warnings).toEqual([]);
+    expect(rest.code).toBe(0);
+    const [primaryAtRest] = leaders(rest.document);
+    expect(leaders(rest.document)).toHaveLength(1);
+    for (const member of rest.document.members.filter((member: any) => member.name !== primaryAtRest)) {
+      expect(member).toMatchObject({ role: "standby", postgres: { receiver: "streaming" } });
+    }
+    const rwRouters = rest.document.routers.filter((router: any) => router.service === `${STACK}_db-rw`);
+    expect(rwRouters.length).toBeGreaterThanOrEqual(2);
+    for (const router of rwRouters) expect(router.pools.primary).toEqual([primaryAtRest]);
+    expect(rest.document.services.map((service: any) => service.part)).toEqual(expect.arrayContaining([...DATA, "db-rw", "web"]));
+
+    let during: StatusRun | undefined;
+    let cutNode = "";
+    const result = await chaos.runScenario("status-during-failover", options, {
+      inject: async ({ primary }) => {
+        cutNode = primary.node;
+        const at = Date.now();
+        await cluster.cutNode(primary.node);
+        return at;
+      },
+      holdMs: 8000,
+      heal: async ({ primary }) => {
+        const { NODES } = require("../harness/testbed") as typeof import("../harness/testbed");
+        during = await runStatus(nodeHost(NODES.find((node) => node !== cutNode)!));
+        await cluster.healNode(primary.node as any);
+      },
+    });
+    expectSafe(result);
+    expect(during?.code).toBe(3);
+    expect(during?.document.warnings).toContain(`${result.primaryBefore}: its agent does not answer`);
+    expect(leaders(during?.document)).toEqual([expect.not.stringMatching(result.primaryBefore)]);
+
+    const after = await runStatus(nodeHost(MANAGER));
+    expect(after.document.warnings).toEqual([]);
+    expect(leaders(after.document)).toEqual([result.primaryAfter]);
+  });
+});
+

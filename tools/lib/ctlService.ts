@@ -65,7 +65,7 @@ async function retryWhileSwarmElects<T>(action: () => Promise<T>, attempts = 10)
     try {
       return await action();
     } catch (error) {
-      const transient = /lost leader|no leader|does not have a leader|raft/i.test(String((error as Error).message));
+      const transient = /lost leader|no leader|does not have a leader|raft|deadline exceeded/i.test(String((error as Error).message));
       if (!transient || attempt >= attempts) throw error;
       await sleep(1000);
     }
@@ -73,7 +73,7 @@ async function retryWhileSwarmElects<T>(action: () => Promise<T>, attempts = 10)
 }
 
 export async function runCtl(docker: Docker, stack: string, args: string[], timeoutMs = 120_000): Promise<CtlResult> {
-  const template = await memberSpec(docker, stack);
+  const template = await retryWhileSwarmElects(() => memberSpec(docker, stack));
   const container = template.TaskTemplate.ContainerSpec;
   const keyFile = secretFile(AGENT_KEY_CREDENTIAL);
   const clusterFile = `${CONFIG_DIR}/${CONFIG_FILES.cluster}`;
@@ -102,12 +102,12 @@ export async function runCtl(docker: Docker, stack: string, args: string[], time
   try {
     const started = Date.now();
     for (;;) {
-      const tasks = await docker.listTasks({ filters: { service: [id] } });
+      const tasks = await retryWhileSwarmElects(() => docker.listTasks({ filters: { service: [id] } }));
       const task: any = tasks[0];
       const state = task?.Status?.State;
       if (["complete", "failed", "rejected", "shutdown"].includes(state)) {
         const exitCode = task.Status.ContainerStatus?.ExitCode ?? (state === "complete" ? 0 : 1);
-        const logs = (await service.logs({ stdout: true, stderr: true, follow: false } as any)) as unknown as Buffer;
+        const logs = (await retryWhileSwarmElects(() => service.logs({ stdout: true, stderr: true, follow: false } as any) as unknown as Promise<Buffer>)) as unknown as Buffer;
         const output = demux(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs)));
         return { exitCode, output: output || (task.Status.Err ?? "") };
       }

@@ -34,6 +34,7 @@ export function renderClusterSpec(stack: string, config: StackConfig): string {
     heartbeatMs: parseDurationMs(config.database.failover.heartbeat) ?? 500,
     timeoutMs: parseDurationMs(config.database.failover.timeout) ?? 3000,
     replicaMaxLagBytes: parseSizeBytes(config.database.replicaMaxLag) ?? 16 * 1024 * 1024,
+    ...(config.database.failover.forcePrimary ? { forcePrimary: config.database.failover.forcePrimary } : {}),
   };
   return `${JSON.stringify(spec, null, 2)}\n`;
 }

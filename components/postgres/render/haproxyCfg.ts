@@ -11,11 +11,12 @@
  * primary when no replica qualifies.
  */
 import { parseDurationMs, parseSizeBytes, type StackConfig } from "../../config";
-import { AGENT_PORT, POSTGRES_PORT } from "../../contract";
+import { AGENT_PORT, POSTGRES_PORT, ROUTER_METRICS_PORT } from "../../contract";
+
+export { ROUTER_METRICS_PORT };
 
 export type RouterMode = "rw" | "ro";
 export const ROUTER_HEALTH_PORT = 8404;
-export const ROUTER_METRICS_PORT = 8405;
 export const GATE_SCRIPT = "/usr/local/share/pgswarm/gate.lua";
 /** The agent paths each backend's members must answer 200 on. */
 export const ROLE_PATHS = { primary: "/primary", replicas: "/replica" } as const;

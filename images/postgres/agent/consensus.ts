@@ -32,6 +32,8 @@ export interface VoterView {
   timeoutMs: number;
   /** Identifies the set of voters; members that disagree on it do not elect together. */
   membersId: string;
+  /** The operator's cold-start override (`database.failover.forcePrimary`): only this member may be elected. */
+  forcedPrimary?: string;
 }
 
 export interface VoteRequest {
@@ -49,6 +51,9 @@ export function decideVote(voter: VoterView, request: VoteRequest): Decision {
   const { state } = voter;
   if (request.membersId !== voter.membersId) {
     return { grant: false, reason: "we disagree on the cluster's members (a membership change is rolling out)" };
+  }
+  if (voter.forcedPrimary && request.candidate !== voter.forcedPrimary) {
+    return { grant: false, reason: `the operator forced ${voter.forcedPrimary} as the primary (database.failover.forcePrimary)` };
   }
   if (voter.leading) return { grant: false, reason: `I lead term ${state.term}` };
   const sameTermAgain = request.term === state.term && state.votedFor === request.candidate;

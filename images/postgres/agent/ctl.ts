@@ -7,6 +7,7 @@ import type { ClusterSpec } from "../../../components/contract";
 import type { MemberStatus } from "./member";
 import type { Peers } from "./peers";
 import { sleep } from "./process";
+import { routerPools } from "./routerPools";
 
 async function statuses(spec: ClusterSpec, peers: Peers): Promise<Array<MemberStatus | { name: string; unreachable: true }>> {
   return Promise.all(
@@ -21,7 +22,8 @@ export async function ctl(args: string[], spec: ClusterSpec, peers: Peers): Prom
   const [verb, target] = args;
   const print = (document: unknown) => process.stdout.write(`${JSON.stringify(document)}\n`);
   if (verb === "status") {
-    print({ members: await statuses(spec, peers), at: new Date().toISOString() });
+    const [members, routers] = await Promise.all([statuses(spec, peers), routerPools(spec.stack)]);
+    print({ stack: spec.stack, topology: spec.topology, replicaMaxLagBytes: spec.replicaMaxLagBytes, members, routers, at: new Date().toISOString() });
     return;
   }
   if (verb === "switchover") {

@@ -137,7 +137,8 @@ export class Member {
     if (!me) throw new Error(`member ${name} is not in cluster.json (${spec.members.map((member) => member.name).join(", ")})`);
     this.me = me;
     this.others = spec.members.filter((member) => member.name !== name);
-    this.quorum = majority(spec.members.length);
+    // The cold-start override: the forced member needs no one's vote or acknowledgement.
+    this.quorum = spec.forcePrimary === name ? 1 : majority(spec.members.length);
     this.membersId = spec.members.map((member) => `${member.name}:${member.kind}`).sort().join(",");
     this.timing = {
       heartbeatMs: spec.heartbeatMs,
@@ -441,6 +442,7 @@ export class Member {
   }
 
   private electable(): boolean {
+    if (this.spec.forcePrimary) return this.spec.forcePrimary === this.me.name && this.position() !== undefined;
     return this.position() !== undefined && (!this.state.syncSet || this.state.syncSet.includes(this.me.name));
   }
 
@@ -790,11 +792,36 @@ export class Member {
     }
   }
 
+  /**
+   * A standby stopping on purpose (a rolling update) waits, within the stop grace
+   * period, until enough other standbys stream from the leader to confirm commits
+   * without it; otherwise the update's next step could leave the primary waiting
+   * for a standby that is still starting.
+   */
+  private async waitForAnotherSyncStandby(maxWaitMs = 20_000): Promise<void> {
+    const leader = this.state.leader;
+    const otherStandbys = this.spec.members.filter((member) => member.kind === "data" && member.name !== this.me.name && member.name !== leader).length;
+    const needed = Math.min(this.spec.synchronousCount, otherStandbys);
+    if (!leader || leader === this.me.name || needed <= 0) return;
+    const deadline = this.now() + maxWaitMs;
+    let logged = false;
+    while (this.now() < deadline) {
+      const status = await this.peers.get<MemberStatus>(leader, "/status", 1000);
+      const streaming = (status?.replicas ?? []).filter((replica) => replica.name !== this.me.name && replica.state === "streaming").length;
+      if (!status || streaming >= needed) return;
+      if (!logged) log(`stopping: waiting up to ${maxWaitMs / 1000} s until ${needed} other standby streams from ${leader}, so commits do not stall`);
+      logged = true;
+      await sleep(250);
+    }
+  }
+
   async stop(): Promise<void> {
     if (this.stopping) return;
     if (this.phase === "primary") {
       const result = await this.handover().catch((error: Error) => ({ ok: false, reason: error.message }));
       log(result.ok ? "stopping after the handover" : `stopping without a handover: ${result.reason}`);
+    } else if (this.phase === "standby") {
+      await this.waitForAnotherSyncStandby();
     }
     this.stopping = true;
     await this.pg.stop("fast");
@@ -830,6 +857,7 @@ export class Member {
         position: this.position(),
         timeoutMs: this.timing.timeoutMs,
         membersId: this.membersId,
+        forcedPrimary: this.spec.forcePrimary,
       },
       request,
     );

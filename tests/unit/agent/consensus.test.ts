@@ -34,6 +34,11 @@ describe("a vote", () => {
     expect(decideVote(voter({ sinceLeaderMs: 10, leaseReleased: true }), request())).toEqual({ grant: true });
   });
 
+  it("under the cold-start override goes to the forced member only", () => {
+    expect(decideVote(voter({ forcedPrimary: "pgnode1" }), request())).toMatchObject({ grant: false, reason: expect.stringContaining("forced pgnode1") });
+    expect(decideVote(voter({ forcedPrimary: "pgnode3" }), request())).toEqual({ grant: true });
+  });
+
   it("is refused by the leader itself", () => {
     expect(decideVote(voter({ leading: true }), request())).toMatchObject({ grant: false });
   });

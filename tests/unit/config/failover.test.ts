@@ -32,6 +32,14 @@ describe("database.failover", () => {
     expect(() => validateStack(withFailover({ heartbeat: "1s", timeout: "4s" }), "test")).not.toThrow();
   });
 
+  it("takes a data member of the stack as the cold-start override, and nothing else", () => {
+    expect(validateStack(withFailover({ forcePrimary: "pgnode2" }), "test").database.failover.forcePrimary).toBe("pgnode2");
+    expect(problemAt(withFailover({ forcePrimary: "pgnode7" }), "database.failover.forcePrimary")).toMatch(
+      /^expected one of this stack's data members \(pgnode1, .*\), found "pgnode7"$/,
+    );
+    expect(problemAt(withFailover({ forcePrimary: "pgwitness" }), "database.failover.forcePrimary")).toMatch(/found "pgwitness"/);
+  });
+
   it.each([
     ["monitorInterval", "2s", /repmgrd's monitor interval is gone: set database\.failover\.heartbeat/],
     ["reconnectAttempts", 3, /repmgrd's reconnect settings are gone: set database\.failover\.timeout/],

@@ -32,6 +32,12 @@ describe("cluster.json", () => {
     expect([spec.heartbeatMs, spec.timeoutMs, spec.replicaMaxLagBytes]).toEqual([200, 2000, 1048576]);
   });
 
+  it("names the forced primary only when the operator set the cold-start override", () => {
+    expect(JSON.parse(renderClusterSpec("stg", stack({ nodes: 3 }))) as ClusterSpec).not.toHaveProperty(["forcePrimary"]);
+    const forced = JSON.parse(renderClusterSpec("stg", stack({ nodes: 3, failover: { forcePrimary: "pgnode2" } }))) as ClusterSpec;
+    expect(forced.forcePrimary).toBe("pgnode2");
+  });
+
   it("keeps the managed roles with the credential each password comes from, never a password", () => {
     const text = renderClusterSpec("stg", stack({ nodes: 3, user: "shop" }));
     const spec = JSON.parse(text) as ClusterSpec;

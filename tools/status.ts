@@ -1,0 +1,59 @@
+/**
+ * `npm run status -- <stack> [--json] [--watch [seconds]] [--docker-host URL]`:
+ * the live cluster through the Docker Engine API of a manager — each member's
+ * node, role, term, timeline, WAL position, replication state and lag (as its
+ * agent answers inside the cluster, through a one-shot ctl service), which
+ * members every router task admits right now, and Swarm's tasks and restarts;
+ * then one WARNING line per degraded thing. Exit code 0 when all is well, 3
+ * when there are warnings.
+ */
+import type Docker from "dockerode";
+import { runCli, stackArgument } from "./lib/cli";
+import { dockerFor, dockerHostFor, lastJson, runCtl } from "./lib/ctlService";
+import { renderStatus, statusWarnings, type ServiceTasks, type StatusSnapshot } from "./lib/statusView";
+
+async function serviceTasks(docker: Docker, stack: string): Promise<ServiceTasks[]> {
+  const [services, nodes] = await Promise.all([docker.listServices({ filters: { label: [`pgswarm.stack=${stack}`] } }), docker.listNodes()]);
+  const hostname = new Map(nodes.map((node: any) => [node.ID, node.Description?.Hostname ?? node.ID]));
+  const rows = await Promise.all(
+    services.map(async (service: any) => {
+      const tasks: any[] = await docker.listTasks({ filters: { service: [service.ID] } });
+      const running = tasks.filter((task) => task.Status?.State === "running");
+      const failed = tasks
+        .filter((task) => task.Status?.State !== "running" && task.Status?.Err)
+        .sort((a, b) => String(b.Status.Timestamp).localeCompare(String(a.Status.Timestamp)));
+      return {
+        service: service.Spec.Name as string,
+        part: (service.Spec.Name as string).slice(stack.length + 1),
+        running: running.map((task) => ({ node: hostname.get(task.NodeID) ?? task.NodeID, since: task.Status.Timestamp })),
+        restarts: Math.max(0, tasks.length - tasks.filter((task) => task.DesiredState === "running").length),
+        lastError: failed[0]?.Status?.Err,
+      };
+    }),
+  );
+  return rows.sort((a, b) => a.service.localeCompare(b.service));
+}
+
+async function snapshot(docker: Docker, stack: string): Promise<StatusSnapshot> {
+  const [ctl, services] = await Promise.all([runCtl(docker, stack, ["status"], 60_000), serviceTasks(docker, stack)]);
+  const answer = lastJson(ctl.output);
+  if (!answer?.members) throw new Error(`no answer from the cluster's agents:\n${ctl.output}`);
+  return { ...answer, services };
+}
+
+runCli(async () => {
+  const argv = process.argv.slice(2);
+  const stack = stackArgument(argv, "npm run status -- <stack> [--json] [--watch [seconds]] [--docker-host URL]");
+  const docker = dockerFor(dockerHostFor(stack, argv));
+  const json = argv.includes("--json");
+  const watchAt = argv.indexOf("--watch");
+  const everySeconds = watchAt >= 0 ? Number(/^\d+$/.test(argv[watchAt + 1] ?? "") ? argv[watchAt + 1] : 2) : 0;
+  for (;;) {
+    const current = await snapshot(docker, stack);
+    const warnings = statusWarnings(current);
+    if (json) process.stdout.write(`${JSON.stringify({ ...current, warnings })}\n`);
+    else process.stdout.write(`${everySeconds ? "\x1b[2J\x1b[H" : ""}${renderStatus(current)}`);
+    if (!everySeconds) return warnings.length ? 3 : 0;
+    await new Promise((resolve) => setTimeout(resolve, everySeconds * 1000));
+  }
+});
