@@ -79,6 +79,17 @@ export interface ManagedRole {
   options: string[];
   /** Roles it is granted, e.g. ["pg_monitor"]. */
   memberOf: string[];
+  /**
+   * Settings kept on the role itself (ALTER ROLE … SET name TO value), in force for
+   * every session it opens, e.g. { default_transaction_read_only: "on" }.
+   */
+  settings?: Record<string, string>;
+  /**
+   * Read access to the application database (ClusterSpec.database): CONNECT, USAGE
+   * on its schema public and SELECT on every table there, including the tables
+   * the database's owner creates later (default privileges).
+   */
+  readsDatabase?: boolean;
 }
 
 /** cluster.json: what every member's agent reads at start. Rendered by components/postgres/render/clusterSpec.ts. */

@@ -3,8 +3,8 @@
  * cluster for the chosen topology and the application services.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AppService } from "./app";
-import type { StackConfig } from "./config";
+import { AppService, pgpassSets } from "./app";
+import { readUserOf, type StackConfig } from "./config";
 import { DEMO_APP_IMAGE, LocalImages } from "./images";
 import { Monitoring } from "./monitoring";
 import { ownedNodeLabels, PostgresCluster, type DbEndpoints } from "./postgres";
@@ -30,7 +30,15 @@ export class Stack extends pulumi.ComponentResource {
       ([node, labels]) => new NodeLabels(`${name}-node-${node}`, { dockerHost: args.dockerHost, node, labels }, { parent: this }),
     );
     const networks = new Networks(`${name}-net`, { stack, config: config.networks }, { parent: this });
-    const credentials = new Credentials(`${name}-cred`, { stack, appUser: config.database.user }, { parent: this });
+    const credentials = new Credentials(
+      `${name}-cred`,
+      {
+        stack,
+        users: { app: config.database.user, reader: readUserOf(config.database) },
+        pgpass: pgpassSets(Object.values(config.services).map((service) => service.database)),
+      },
+      { parent: this },
+    );
 
     const built = config.buildImages
       ? new LocalImages(
@@ -75,8 +83,8 @@ export class Stack extends pulumi.ComponentResource {
             appNetworkId: networks.app.id,
             dbNetworkId: networks.db.id,
             endpoints: cluster.endpoints,
-            appPassword: credentials.passwords.app,
-            appPgpass: credentials.appPgpass,
+            passwords: { app: credentials.passwords.app, reader: credentials.passwords.reader },
+            pgpass: credentials.pgpass,
           },
           { parent: this, dependsOn: [...nodeLabels, cluster] },
         ),

@@ -7,8 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ServiceConfig } from "../config";
 import { labelList, ownerLabels, serviceName } from "../names";
 import type { DbEndpoints } from "../postgres/cluster";
-import { resourceLimits, secretMount, type SecretFile } from "../swarm";
-import { APP_PASSWORD_FILE, APP_PGPASS_FILE, databaseEnv } from "./dbEnv";
+import { resourceLimits, secretMount, type LoginCredential, type SecretFile } from "../swarm";
+import { databaseEnv, DB_LOGINS, loginsFor } from "./dbEnv";
 
 export interface AppServiceArgs {
   stack: string;
@@ -18,8 +18,22 @@ export interface AppServiceArgs {
   appNetworkId: pulumi.Input<string>;
   dbNetworkId: pulumi.Input<string>;
   endpoints: DbEndpoints;
-  appPassword: SecretFile;
-  appPgpass: SecretFile;
+  /** The login credentials' password files; a service mounts those of its access mode only. */
+  passwords: Record<LoginCredential, SecretFile>;
+  /** The stack's pgpass files, by name (dbEnv's DB_LOGINS). */
+  pgpass: Record<string, SecretFile>;
+}
+
+/** The credential files a service mounts: the passwords of the roles it logs in as, and the pgpass file with their lines. */
+export function dbSecretFiles(
+  access: ServiceConfig["database"],
+  passwords: Record<LoginCredential, SecretFile>,
+  pgpass: Record<string, SecretFile>,
+): SecretFile[] {
+  if (access === "none") return [];
+  const file = pgpass[DB_LOGINS[access].pgpass];
+  if (!file) throw new Error(`no pgpass file ${DB_LOGINS[access].pgpass} for database: ${access}`);
+  return [...loginsFor(access).map((login) => passwords[login]), file];
 }
 
 /** VIP mode is needed only for ingress-published ports; dnsrr avoids IPVS dropping idle DB sessions. */
@@ -36,12 +50,7 @@ export class AppService extends pulumi.ComponentResource {
     const { stack, service } = args;
     this.serviceName = serviceName(stack, args.name);
     const usesDb = service.database !== "none";
-    const secretFiles = usesDb
-      ? [
-          { ...args.appPassword, fileName: APP_PASSWORD_FILE.split("/").pop()! },
-          { ...args.appPgpass, fileName: APP_PGPASS_FILE.split("/").pop()! },
-        ]
-      : [];
+    const secretFiles = dbSecretFiles(service.database, args.passwords, args.pgpass);
 
     this.service = new docker.Service(
       resourceName,
@@ -71,7 +80,7 @@ export class AppService extends pulumi.ComponentResource {
             image: args.image,
             commands: service.command,
             args: service.args,
-            env: { ...service.env, ...databaseEnv(service.database, service.dbEnv, args.endpoints, service.dbChooser) },
+            env: { ...service.env, ...databaseEnv(service.database, service.dbEnv, args.endpoints, service) },
             secrets: secretFiles.map((file) => secretMount(file, service.uid)),
             healthcheck: service.healthcheck
               ? {

@@ -5,7 +5,8 @@
 import { defaultDbSubnet, serviceName } from "../names";
 import { swarmNameProblem } from "./docker";
 import { formatSubnet, overlaps, parseSubnet } from "./network";
-import { FAILOVER_TIMEOUT, type StackConfig } from "./schema";
+import { roleNameProblem } from "./postgresNames";
+import { FAILOVER_TIMEOUT, READ_USER_SUFFIX, readUserOf, type StackConfig } from "./schema";
 import { settingProblems } from "./settingsRules";
 import { parseDurationMs } from "./units";
 
@@ -18,7 +19,11 @@ export interface Problem {
 const RESERVED_SERVICE_NAMES = /^(pgnode[1-9]|pgwitness|db|db-rw|db-ro|router)$/;
 
 /** Environment names pgswarm hands to applications; a service must not set them itself. */
-const DB_ENV_NAMES = /^(PG(HOST|PORT|DATABASE|USER|PASSFILE|PASSWORD(_FILE)?)(_RO|_SLAVE)?|PGPORT_SLAVE|DATABASE_(URL|READ_URL|PASSWORD_FILE)|PGSWARM_.*)$/;
+const DB_ENV_NAMES =
+  /^(PG(HOST|PORT|DATABASE|USER|PASSFILE|PASSWORD(_FILE)?)(_RO|_SLAVE)?|PGPASSWORD_SLAVE(_FILE)?|DATABASE_(URL|READ_URL|PASSWORD_FILE|READ_PASSWORD_FILE)|PGSWARM_.*)$/;
+
+/** Variables of the PGSWARM_ family that a stack sets itself: the demo app's read-only maintenance switch. */
+const APP_SWITCHES = new Set(["PGSWARM_READ_ONLY"]);
 
 /** Secrets never travel in an environment value: they show in `docker inspect`. */
 const SECRET_LIKE_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY)(?!.*_FILE$)/i;
@@ -128,8 +133,14 @@ function serviceRules(config: StackConfig): Problem[] {
     if (service.dbChooser && service.database !== "split") {
       problems.push({ path: `${at}.dbChooser`, message: 'dbChooser overrides the read/write split, so it needs database: "split"' });
     }
+    if (service.readYourWrites !== undefined && service.database !== "split") {
+      problems.push({
+        path: `${at}.readYourWrites`,
+        message: `sends a client's reads to the write side for a while after it writes, so it needs database: "split", found database: "${service.database}"`,
+      });
+    }
     for (const key of Object.keys(service.env)) {
-      if (DB_ENV_NAMES.test(key)) {
+      if (DB_ENV_NAMES.test(key) && !APP_SWITCHES.has(key)) {
         problems.push({ path: `${at}.env.${key}`, message: "pgswarm sets this variable from the database settings; remove it" });
       } else if (SECRET_LIKE_ENV.test(key)) {
         problems.push({
@@ -152,6 +163,30 @@ function serviceRules(config: StackConfig): Problem[] {
     });
   }
   return problems;
+}
+
+/** The read-only role: never the application's own, and a name PostgreSQL takes even when derived. */
+function roleRules(config: StackConfig): Problem[] {
+  const { user, readUser } = config.database;
+  const reader = readUserOf(config.database);
+  if (reader === user) {
+    return [
+      {
+        path: "database.readUser",
+        message: `expected a role other than database.user: the read side must not be able to write, found the string ${JSON.stringify(reader)}`,
+      },
+    ];
+  }
+  const problem = readUser === undefined ? roleNameProblem(reader) : undefined;
+  if (problem) {
+    return [
+      {
+        path: "database.readUser",
+        message: `its default, database.user followed by ${READ_USER_SUFFIX} (${JSON.stringify(reader)}), is refused: ${problem}; set database.readUser`,
+      },
+    ];
+  }
+  return [];
 }
 
 function failoverRules(config: StackConfig): Problem[] {
@@ -206,6 +241,7 @@ export function crossKeyProblems(config: StackConfig, stack?: string): Problem[]
     ...topologyRules(config),
     ...placementRules(config),
     ...failoverRules(config),
+    ...roleRules(config),
     ...settingProblems(config),
     ...serviceRules(config),
     ...networkRules(config, stack),

@@ -130,8 +130,16 @@ const databaseSchema = strict({
   preloadLibraries: listOf(pattern(LIBRARY_NAME, LIBRARY_NAME_EXPECTED), "a list of library names").default([]),
   name: checked("a database name", databaseNameProblem).default("app"),
   user: checked("a role name", roleNameProblem).default("app"),
+  /** The read-only role of the read side; readUserOf gives its default, `<user>_ro`. */
+  readUser: checked("a role name", roleNameProblem).optional(),
   router: routerSchema.prefault({}),
 });
+
+/** The suffix of database.readUser's default: `<database.user>_ro`. */
+export const READ_USER_SUFFIX = "_ro";
+
+/** The read-only role: database.readUser, or `<database.user>_ro`. */
+export const readUserOf = (database: { user: string; readUser?: string }) => database.readUser ?? `${database.user}${READ_USER_SUFFIX}`;
 
 const port = integer(1, 65535);
 const publishSchema = strict({
@@ -173,6 +181,10 @@ const validRegex = z.string({ error: "expected a regular expression" }).refine(
   { error: "expected a valid regular expression" },
 );
 
+/** services.<name>.readYourWrites: 0s (off), or 100ms to 10m; 2s unless set. */
+export const READ_YOUR_WRITES = { min: 100, max: 600_000, default: "2s" } as const;
+export const readYourWritesOf = (service: { readYourWrites?: string }) => service.readYourWrites ?? READ_YOUR_WRITES.default;
+
 const envValue = scalarText("an environment value (text)", { nulOnly: true });
 
 const serviceSchema = strict({
@@ -185,6 +197,11 @@ const serviceSchema = strict({
   placement: listOf(checked("a placement constraint", constraintProblem), "a list of constraints such as node.labels.role == app").default([]),
   database: oneOf(["rw", "ro", "split", "none"]).default("rw"),
   dbEnv: oneOf(["libpq", "geomapfish", "url"]).default("libpq"),
+  /**
+   * split only: after a client writes, its reads go to the write side this long
+   * (PGSWARM_READ_YOUR_WRITES); 0s switches it off. readYourWritesOf gives the default.
+   */
+  readYourWrites: duration({ min: READ_YOUR_WRITES.min, max: READ_YOUR_WRITES.max, zeroAllowed: true }).optional(),
   dbChooser: strict({
     master: listOf(validRegex, "a list of regular expressions").default([]),
     slave: listOf(validRegex, "a list of regular expressions").default([]),

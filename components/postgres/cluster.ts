@@ -3,7 +3,7 @@
  * they share, and the routers that give clients stable endpoints.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "../config";
+import { readUserOf, type StackConfig } from "../config";
 import { AGENT_KEY_CREDENTIAL } from "../contract";
 import { ENDPOINTS, POSTGRES_PORT } from "../names";
 import { configFile, type Credentials } from "../swarm";
@@ -26,7 +26,12 @@ export interface DbEndpoints {
   ro?: string;
   port: number;
   database: string;
+  /** The application's role: the write side. */
   user: string;
+  /** The read-only role: the read side (database: ro and split). */
+  readUser: string;
+  /** The data members' host names on the DB network, for libpq's multi-host form. */
+  members: string[];
 }
 
 export class PostgresCluster extends pulumi.ComponentResource {
@@ -81,6 +86,8 @@ export class PostgresCluster extends pulumi.ComponentResource {
       port: POSTGRES_PORT,
       database: config.database.name,
       user: config.database.user,
+      readUser: readUserOf(config.database),
+      members: dataMembers,
     };
     this.registerOutputs({ endpoints: this.endpoints });
   }

@@ -10,8 +10,10 @@ import { AGENT_KEY_CREDENTIAL } from "../contract";
 import { labelList, ownerLabels } from "../names";
 import { renderPgpass } from "./pgpass";
 
-export const CREDENTIALS = ["superuser", "replication", "monitor", "app", "exporter"] as const;
+export const CREDENTIALS = ["superuser", "replication", "monitor", "app", "exporter", "reader"] as const;
 export type CredentialName = (typeof CREDENTIALS)[number];
+/** The credentials applications log in with: the application's role and the read side's read-only role. */
+export type LoginCredential = Extract<CredentialName, "app" | "reader">;
 
 /** A Docker secret and the file name it is mounted under in /run/secrets. */
 export interface SecretFile {
@@ -21,15 +23,18 @@ export interface SecretFile {
 
 export interface CredentialsArgs {
   stack: string;
-  appUser: string;
+  /** The role each login credential belongs to. */
+  users: Record<LoginCredential, string>;
+  /** libpq password files to make, by name (the secret file is pgswarm-<name>-pgpass): the credentials whose lines each holds. */
+  pgpass: Record<string, LoginCredential[]>;
 }
 
 const base64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 
 export class Credentials extends pulumi.ComponentResource {
   readonly passwords: Record<CredentialName, SecretFile>;
-  /** A libpq password file for the application user. */
-  readonly appPgpass: SecretFile;
+  /** libpq password files, by the names CredentialsArgs.pgpass gave. */
+  readonly pgpass: Record<string, SecretFile>;
   /** The key DB members' agents authenticate each other with (votes, leases, switchovers). */
   readonly agentKey: SecretFile;
 
@@ -53,12 +58,19 @@ export class Credentials extends pulumi.ComponentResource {
       return [credential, secretFile(`${credential}-password`, password.result.apply(base64)), password] as const;
     });
     this.passwords = Object.fromEntries(entries.map(([credential, file]) => [credential, file])) as Record<CredentialName, SecretFile>;
-    const appPassword = entries.find(([credential]) => credential === "app")![2];
+    const passwordOf = (credential: LoginCredential) => entries.find(([name]) => name === credential)![2].result;
     const agentKey = new random.RandomPassword(`${name}-${AGENT_KEY_CREDENTIAL}`, { length: 40, special: false }, { parent: this });
     this.agentKey = secretFile(`${AGENT_KEY_CREDENTIAL}-password`, agentKey.result.apply(base64));
-    this.appPgpass = secretFile(
-      "app-pgpass",
-      appPassword.result.apply((password) => base64(renderPgpass(args.appUser, password))),
+    this.pgpass = Object.fromEntries(
+      Object.entries(args.pgpass).map(([file, logins]) => [
+        file,
+        secretFile(
+          `${file}-pgpass`,
+          pulumi
+            .all(logins.map(passwordOf))
+            .apply((passwords) => base64(passwords.map((password, index) => renderPgpass(args.users[logins[index]], password)).join(""))),
+        ),
+      ]),
     );
     this.registerOutputs({});
   }

@@ -99,8 +99,8 @@ describe("standalone on a 3-node swarm", () => {
 
   it("mounts secrets as files and shows no password in any service's env, args or labels", async () => {
     const passwords = deployment.applier.passwords;
-    // superuser, replication, monitor, app, exporter, and the agents' key.
-    expect(passwords).toHaveLength(6);
+    // superuser, replication, monitor, app, exporter, reader, and the agents' key.
+    expect(passwords).toHaveLength(7);
     const specs = JSON.stringify(await swarm.stackServices(STACK));
     for (const password of passwords) expect(specs).not.toContain(password);
 
@@ -111,6 +111,7 @@ describe("standalone on a 3-node swarm", () => {
       "pgswarm-app-password",
       "pgswarm-exporter-password",
       "pgswarm-monitor-password",
+      "pgswarm-reader-password",
       "pgswarm-replication-password",
       "pgswarm-superuser-password",
     ]);
@@ -118,6 +119,9 @@ describe("standalone on a 3-node swarm", () => {
     for (const password of passwords) expect(env).not.toContain(password);
 
     const [web] = await swarm.runningTasks(`${STACK}_web`);
+    // A rw service gets the application's credentials only, never the reader's.
+    const webSecrets = await swarm.execIn(web.node, web.containerId, ["ls", "/run/secrets"]);
+    expect(webSecrets.split("\n").filter(Boolean).sort()).toEqual(["pgswarm-app-password", "pgswarm-app-pgpass"]);
     const pgpass = await swarm.execIn(web.node, web.containerId, ["stat", "-c", "%a %u", "/run/secrets/pgswarm-app-pgpass"]);
     expect(pgpass.trim()).toBe("400 1000");
     const appPassword = await swarm.execIn(web.node, web.containerId, ["cat", "/run/secrets/pgswarm-app-password"]);

@@ -73,8 +73,8 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
     const passwords = result.resources
       .filter((resource) => resource.type === "random:index/randomPassword:RandomPassword")
       .map((resource) => `pw-${stableSuffix(resource.name)}`);
-    // superuser, replication, monitor, app, exporter, and the agents' key.
-    expect(passwords).toHaveLength(6);
+    // superuser, replication, monitor, app, exporter, reader, and the agents' key.
+    expect(passwords).toHaveLength(7);
     const mounted = ofType(result, SERVICE).flatMap((service) => service.inputs.taskSpec.containerSpec.secrets ?? []);
     expect(mounted.length).toBeGreaterThan(0);
     for (const service of ofType(result, SERVICE)) {
@@ -117,27 +117,83 @@ describe("topologies", () => {
   });
 
   it.each([
-    // secrets: one password per credential (5), the app's pgpass and the agents' key;
+    // secrets: one password per credential (6), the agents' key, the app's pgpass and one pgpass per other access mode in use (prod's split web);
     // configs: shared (postgresql.conf, pg_hba.conf, pgbackrest.conf, cluster.json) + repmgr.conf per DB node + haproxy.cfg per router
-    ["dev", 7, 4 + 1 + 1],
-    ["staging", 7, 4 + 3 + 1],
-    ["prod", 7, 4 + 3 + 2],
+    ["dev", 6 + 1 + 1, 4 + 1 + 1],
+    ["staging", 6 + 1 + 1, 4 + 3 + 1],
+    ["prod", 6 + 1 + 1 + 1, 4 + 3 + 2],
   ])("%s: %i secrets and %i configs", (stack, secrets, configs) => {
     expect(ofType(runs[stack], SECRET)).toHaveLength(secrets);
     expect(ofType(runs[stack], CONFIG)).toHaveLength(configs);
   });
 
   it("exports the endpoints", () => {
-    expect(runs.prod.outputs.endpoints).toEqual({ rw: "db-rw", ro: "db-ro", port: 5432, database: "app", user: "app" });
+    expect(runs.prod.outputs.endpoints).toEqual({
+      rw: "db-rw",
+      ro: "db-ro",
+      port: 5432,
+      database: "app",
+      user: "app",
+      readUser: "app_ro",
+      members: ["pgnode1", "pgnode2", "pgnode3"],
+    });
     expect(runs.dev.outputs.endpoints).toMatchObject({ rw: "db-rw", ro: undefined });
   });
 });
 
 describe("application services", () => {
-  it("split + geomapfish: master on db-rw, slave on db-ro, with the dbChooser overrides", () => {
+  it("split + geomapfish: master on db-rw as the app, slave on db-ro as the reader, with the dbChooser overrides", () => {
     const web = serviceNamed(runs.prod, "prod_web").inputs.taskSpec.containerSpec;
-    expect(web.env).toMatchObject({ PGHOST: "db-rw", PGHOST_SLAVE: "db-ro", PGPORT_SLAVE: "5432", PGPASSWORD_FILE: "/run/secrets/pgswarm-app-password" });
+    expect(web.env).toMatchObject({
+      PGHOST: "db-rw",
+      PGUSER: "app",
+      PGPASSWORD_FILE: "/run/secrets/pgswarm-app-password",
+      PGHOST_SLAVE: "db-ro",
+      PGPORT_SLAVE: "5432",
+      PGUSER_SLAVE: "app_ro",
+      PGPASSWORD_SLAVE_FILE: "/run/secrets/pgswarm-reader-password",
+      PGSWARM_READ_YOUR_WRITES: "2s",
+    });
     expect(JSON.parse(web.env.PGSWARM_DB_CHOOSER_MASTER)).toEqual(["GET /short/", "GET /oauth/login"]);
+  });
+
+  /** The secret file names a service mounts, and the credential file paths its environment names. */
+  const credentialFiles = (container: any) => ({
+    mounted: (container.secrets ?? []).map((secret: any) => secret.fileName).sort(),
+    named: Object.values(container.env as Record<string, string>).filter((value) => value.startsWith("/run/secrets/")).sort(),
+  });
+
+  it("each service mounts exactly the credential files its environment names: split both roles, rw the app's only", () => {
+    const web = credentialFiles(serviceNamed(runs.prod, "prod_web").inputs.taskSpec.containerSpec);
+    expect(web.mounted).toEqual(["/run/secrets/pgswarm-app-password", "/run/secrets/pgswarm-reader-password", "/run/secrets/pgswarm-split-pgpass"]);
+    expect(web.named).toEqual(web.mounted);
+    const worker = credentialFiles(serviceNamed(runs.prod, "prod_worker").inputs.taskSpec.containerSpec);
+    expect(worker.mounted).toEqual(["/run/secrets/pgswarm-app-password", "/run/secrets/pgswarm-app-pgpass"]);
+    expect(worker.named).toEqual(worker.mounted);
+  });
+
+  it("a ro service mounts the reader's password and pgpass only, never the app's", async () => {
+    const config = stackFileConfig("prod");
+    config["pgswarm:services"] = { ...config["pgswarm:services"], report: { image: "app:1", database: "ro", dbEnv: "url" } };
+    const result = await runStack("prod", config);
+    const report = serviceNamed(result, "prod_report").inputs.taskSpec.containerSpec;
+    const files = credentialFiles(report);
+    expect(files.mounted).toEqual(["/run/secrets/pgswarm-reader-password", "/run/secrets/pgswarm-reader-pgpass"]);
+    expect(files.named).toEqual(files.mounted);
+    expect(report.env.DATABASE_URL).toBe("postgresql://app_ro@db-ro:5432/app");
+    // The mounted files are the reader's secrets.
+    const secretNames = Object.fromEntries(ofType(result, SECRET).map((secret) => [`${secret.name}-id`, secret.name]));
+    expect(report.secrets.map((secret: any) => secretNames[secret.secretId]).sort()).toEqual(["prod-cred-reader-password", "prod-cred-reader-pgpass"]);
+    const pgpass = ofType(result, SECRET).find((secret) => secret.name === "prod-cred-reader-pgpass")!;
+    expect(Buffer.from(pgpass.inputs.data, "base64").toString("utf8")).toMatch(/^\*:\*:\*:app_ro:pw-[0-9a-f]{7}x*\n$/);
+  });
+
+  it("every DB member mounts the reader's password, for the agent to set it", () => {
+    for (const stack of ["dev", "prod"]) {
+      for (const service of ofType(runs[stack], SERVICE).filter((s) => /_pgnode\d$/.test(s.inputs.name))) {
+        expect(service.inputs.taskSpec.containerSpec.secrets.map((secret: any) => secret.fileName)).toContain("/run/secrets/pgswarm-reader-password");
+      }
+    }
   });
 
   it("rw + libpq: PGHOST=db-rw and a pgpass file readable by the app's uid only", () => {

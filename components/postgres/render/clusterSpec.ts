@@ -4,7 +4,7 @@
  * commit needs, and the roles to keep. One file for all members; each member
  * knows its own name from its environment.
  */
-import { parseDurationMs, parseSizeBytes, type StackConfig } from "../../config";
+import { parseDurationMs, parseSizeBytes, readUserOf, type StackConfig } from "../../config";
 import { AGENT_KEY_CREDENTIAL, ROLES, type ClusterSpec } from "../../contract";
 import { syncStandbyCount } from "../settings";
 import { dbMembers } from "../topology";
@@ -18,6 +18,16 @@ export function managedRoles(config: StackConfig): ClusterSpec["roles"] {
     { name: config.database.user, credential: "app", options: ["LOGIN"], memberOf: [] },
     // Kept whether or not monitoring is on, so turning it on needs no other change.
     { name: ROLES.exporter, credential: "exporter", options: ["LOGIN"], memberOf: ["pg_monitor"] },
+    // The read side's role (database: ro and split), kept in every topology, so a change of topology needs no other.
+    // Read-only twice: its sessions start read-only, and it holds no privilege but SELECT.
+    {
+      name: readUserOf(config.database),
+      credential: "reader",
+      options: ["LOGIN", "NOSUPERUSER", "NOCREATEDB", "NOCREATEROLE", "NOREPLICATION"],
+      memberOf: [],
+      settings: { default_transaction_read_only: "on" },
+      readsDatabase: true,
+    },
   ];
 }
 

@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { Client as PgClient } from "pg";
-import { PGDATA, POSTGRES_PORT, RUNTIME_CONF, SOCKET_DIR } from "../../../components/contract";
+import { PGDATA, POSTGRES_PORT, ROLES, RUNTIME_CONF, SOCKET_DIR } from "../../../components/contract";
 import { clearStalePid } from "./files";
 import { log } from "./log";
 import { parseHistory, parseLsn, timelineOfWalFile, type Position, type TimelineSwitch } from "./lsn";
@@ -138,17 +138,7 @@ export class Postgres {
   private async connect(channel: Channel, timeoutMs: number): Promise<PgClient> {
     const existing = this.clients[channel];
     if (existing) return existing;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Client } = require("pg") as typeof import("pg");
-    const client = new Client({
-      host: SOCKET_DIR,
-      port: POSTGRES_PORT,
-      user: "postgres",
-      database: "postgres",
-      connectionTimeoutMillis: timeoutMs,
-      query_timeout: timeoutMs,
-      application_name: "pgswarm-agent",
-    } as ConstructorParameters<typeof Client>[0]);
+    const client = localClient("postgres", timeoutMs);
     client.on("error", () => {
       if (this.clients[channel] === client) delete this.clients[channel];
     });
@@ -160,6 +150,21 @@ export class Postgres {
     }
     this.clients[channel] = client;
     return client;
+  }
+
+  /**
+   * Statements, one after another, in another database of this server (grants
+   * that belong to that database), over a connection of their own that ends with them.
+   */
+  async runIn(database: string, statements: string[], timeoutMs: number): Promise<void> {
+    const client = localClient(database, timeoutMs);
+    client.on("error", () => undefined);
+    try {
+      await client.connect();
+      for (const statement of statements) await client.query(statement);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   }
 
   /** A statement on the work connection. */
@@ -253,6 +258,21 @@ export class Postgres {
     fs.renameSync(`${file}.tmp`, file);
     return true;
   }
+}
+
+/** A client of this server over the local socket, as the superuser (peer authentication). */
+function localClient(database: string, timeoutMs: number): PgClient {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Client } = require("pg") as typeof import("pg");
+  return new Client({
+    host: SOCKET_DIR,
+    port: POSTGRES_PORT,
+    user: ROLES.superuser,
+    database,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+    application_name: "pgswarm-agent",
+  } as ConstructorParameters<typeof Client>[0]);
 }
 
 function newestHistoryTimeline(): number {

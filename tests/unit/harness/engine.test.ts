@@ -44,9 +44,9 @@ describe("the e2e standalone stack", () => {
     return index;
   };
 
-  // 6 passwords, 7 secrets (5 passwords, the app's pgpass, the agents' key), 2 networks,
+  // 7 passwords, 8 secrets (6 passwords, the app's pgpass, the agents' key), 2 networks,
   // 6 configs (4 shared, repmgr.conf, haproxy.cfg), 3 services, 3 nodes' labels.
-  const RESOURCES = 27;
+  const RESOURCES = 29;
 
   it("the first run creates everything once", () => {
     expect(first.changes).toBe(RESOURCES);

@@ -66,8 +66,8 @@ describe("plan", () => {
     expect(services.map((service: any) => service.dockerName)).toEqual(
       expect.arrayContaining(["prod_db-rw", "prod_db-ro", "prod_web", "prod_worker"]),
     );
-    // 5 passwords, the app's pgpass and the agents' key.
-    expect(plan.resources.filter((resource: any) => resource.type === "secret")).toHaveLength(7);
+    // 6 passwords, the agents' key, the app's pgpass and the split web's pgpass.
+    expect(plan.resources.filter((resource: any) => resource.type === "secret")).toHaveLength(9);
     expect(plan.resources.filter((resource: any) => resource.type === "config").length).toBeGreaterThanOrEqual(8);
     expect(plan.outputs.endpoints).toMatchObject({ rw: "db-rw", ro: "db-ro" });
   });
@@ -77,7 +77,7 @@ describe("plan", () => {
     const passwords = plan.resources
       .filter((resource: any) => resource.type === "password")
       .map((resource: any) => `pw-${stableSuffix(resource.name)}`);
-    expect(passwords).toHaveLength(6);
+    expect(passwords).toHaveLength(7);
     for (const password of passwords) expect(result.stdout).not.toContain(password);
   });
 });

@@ -47,6 +47,7 @@ describe("cluster.json", () => {
       ["pgswarm_monitor", "monitor"],
       ["shop", "app"],
       ["pgswarm_exporter", "exporter"],
+      ["shop_ro", "reader"],
     ]);
     expect(text).not.toMatch(/password/i);
   });
