@@ -1,19 +1,21 @@
 /**
  * pgswarm's demo app: POST /items writes, GET /items reads, GET /whoami says
- * which database node and role answered, /healthz is liveness only (a DB
- * failover must not make Swarm kill the app).
+ * which database node, role and user answered and how the request was routed,
+ * /healthz is liveness only (a DB failover must not make Swarm kill the app).
+ * PGSWARM_READ_ONLY=true refuses every request that would write (maintenance).
  */
 import * as http from "http";
 import { Pool } from "pg";
-import { dbSettings, readPassword, routeFor, type Endpoint } from "./config";
+import { dbSettings, readPassword, type Endpoint } from "./config";
+import { decide, failureResponse, MAINTENANCE, wroteCookie, type Decision } from "./routing";
+import { schemaStatement } from "./schema";
 
 const settings = dbSettings(process.env);
-const password = readPassword(settings.passwordFile);
 // Short timeouts: a connection through a router on a node that was cut off fails fast and is replaced.
-const poolFor = (endpoint: Endpoint) =>
+const poolFor = ({ passwordFile, ...endpoint }: Endpoint) =>
   new Pool({
     ...endpoint,
-    password,
+    password: readPassword(passwordFile),
     max: 5,
     connectionTimeoutMillis: 2000,
     query_timeout: 5000,
@@ -30,7 +32,7 @@ let schemaReady = false;
 async function ensureSchema(): Promise<void> {
   for (;;) {
     try {
-      await pools.write.query("CREATE TABLE IF NOT EXISTS items (id bigserial PRIMARY KEY, value text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())");
+      await pools.write.query(schemaStatement(process.env.PGSWARM_DB_ACCESS));
       schemaReady = true;
       console.log(`schema ready on ${settings.write.host}`);
       return;
@@ -41,9 +43,15 @@ async function ensureSchema(): Promise<void> {
   }
 }
 
-function send(response: http.ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { "content-type": "application/json" });
+function send(response: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { "content-type": "application/json", ...headers });
   response.end(JSON.stringify(body));
+}
+
+/** A write's successful response tells the client's next requests to read from the write side for a while. */
+function sendResult(response: http.ServerResponse, decision: Decision, nowMs: number, status: number, body: unknown): void {
+  const cookie = decision.writes && status < 400 ? wroteCookie(nowMs, settings.readYourWritesMs) : undefined;
+  send(response, status, body, cookie ? { "set-cookie": cookie } : {});
 }
 
 async function readBody(request: http.IncomingMessage): Promise<any> {
@@ -53,40 +61,54 @@ async function readBody(request: http.IncomingMessage): Promise<any> {
   return text ? JSON.parse(text) : {};
 }
 
-async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+async function handle(request: http.IncomingMessage, response: http.ServerResponse, decision: Decision, nowMs: number): Promise<void> {
   const method = request.method ?? "GET";
   const path = (request.url ?? "/").split("?")[0];
-  // Ready once the schema exists, and from then on regardless of the database: a failover must not make Swarm kill the app.
-  if (path === "/healthz") return send(response, schemaReady ? 200 : 503, { ok: schemaReady });
-  if (!schemaReady) return send(response, 503, { error: "starting: the database schema is not ready yet" });
-  const route = routeFor(method, path, settings);
-  const pool = pools[route];
+  const pool = pools[decision.route];
+  const reply = (status: number, body: unknown) => sendResult(response, decision, nowMs, status, body);
 
   if (path === "/items" && method === "POST") {
     const { value } = await readBody(request);
     if (typeof value !== "string") return send(response, 400, { error: "expected {\"value\": string}" });
     const { rows } = await pool.query("INSERT INTO items (value) VALUES ($1) RETURNING id, value, current_setting('cluster_name') AS node", [value]);
-    return send(response, 201, rows[0]);
+    return reply(201, rows[0]);
   }
   if (path === "/items" && method === "GET") {
     const { rows } = await pool.query("SELECT id, value FROM items ORDER BY id");
-    return send(response, 200, rows);
+    return reply(200, rows);
   }
   if (path === "/whoami") {
+    // The node, role and user of the session that answered this very query.
     const { rows } = await pool.query(
-      "SELECT current_setting('cluster_name') AS node, CASE WHEN pg_is_in_recovery() THEN 'standby' ELSE 'primary' END AS role",
+      "SELECT current_setting('cluster_name') AS node, CASE WHEN pg_is_in_recovery() THEN 'standby' ELSE 'primary' END AS role, current_user AS user",
     );
-    return send(response, 200, { ...rows[0], route, endpoint: route === "write" ? settings.write.host : settings.read.host });
+    return reply(200, {
+      ...rows[0],
+      route: decision.route,
+      readYourWrites: decision.readYourWrites,
+      endpoint: decision.route === "write" ? settings.write.host : settings.read.host,
+    });
   }
   if (path === "/readyz") {
     await pool.query("SELECT 1");
-    return send(response, 200, { ok: true });
+    return reply(200, { ok: true });
   }
   return send(response, 404, { error: "not found" });
 }
 
 const server = http.createServer((request, response) => {
-  handle(request, response).catch((error: Error) => send(response, 503, { error: error.message }));
+  const method = request.method ?? "GET";
+  const path = (request.url ?? "/").split("?")[0];
+  // Ready once the schema exists, and from then on regardless of the database: a failover must not make Swarm kill the app.
+  if (path === "/healthz") return send(response, schemaReady ? 200 : 503, { ok: schemaReady });
+  if (!schemaReady) return send(response, 503, { error: "starting: the database schema is not ready yet" });
+  const nowMs = Date.now();
+  const decision = decide({ method, path, cookie: request.headers.cookie, nowMs }, settings);
+  if (decision.maintenance) return send(response, MAINTENANCE.status, MAINTENANCE.body);
+  handle(request, response, decision, nowMs).catch((error: Error & { code?: string }) => {
+    const failure = failureResponse(error, decision.route, settings.read.host);
+    send(response, failure.status, failure.body);
+  });
 });
 server.listen(Number(process.env.PORT ?? 8080), () => console.log(`demo-app listening on ${process.env.PORT ?? 8080}`));
 void ensureSchema();
