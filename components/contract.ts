@@ -86,8 +86,8 @@ export interface ManagedRole {
   settings?: Record<string, string>;
   /**
    * Read access to the application database (ClusterSpec.database): CONNECT, USAGE
-   * on its schema public and SELECT on every table there, including the tables
-   * the database's owner creates later (default privileges).
+   * on its schema public and SELECT on every table and sequence there, including
+   * those the database's owner creates later (default privileges).
    */
   readsDatabase?: boolean;
 }

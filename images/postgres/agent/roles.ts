@@ -44,7 +44,7 @@ export function databaseGrantStatements(roles: ManagedRole[], database: string):
  * privileges are per database). The owner may create its tables in public
  * (PostgreSQL 15 and later no longer let PUBLIC do so, and a schema restored
  * from elsewhere may belong to another role); each reading role may read every
- * table there, and every table the owner creates later.
+ * table and sequence there, and every one the owner creates later.
  */
 export function appDatabaseStatements(database: ClusterSpec["database"], roles: ManagedRole[]): string[] {
   const schema = quoteIdent(APP_SCHEMA);
@@ -56,10 +56,13 @@ export function appDatabaseStatements(database: ClusterSpec["database"], roles: 
       .flatMap((role) => {
         const reader = quoteIdent(role.name);
         // Default privileges first: a table created meanwhile is covered by one or the other.
+        // SELECT on sequences reads their state (pg_dump needs it); nextval needs USAGE, which it never gets.
         return [
           `GRANT USAGE ON SCHEMA ${schema} TO ${reader}`,
           `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA ${schema} GRANT SELECT ON TABLES TO ${reader}`,
+          `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA ${schema} GRANT SELECT ON SEQUENCES TO ${reader}`,
           `GRANT SELECT ON ALL TABLES IN SCHEMA ${schema} TO ${reader}`,
+          `GRANT SELECT ON ALL SEQUENCES IN SCHEMA ${schema} TO ${reader}`,
         ];
       }),
   ];

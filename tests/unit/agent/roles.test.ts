@@ -65,14 +65,25 @@ describe("the statements for the read-only role", () => {
       `GRANT USAGE ON SCHEMA "public" TO "app_ro"`,
       // Default privileges before the grant on existing tables: a table created in between is covered by one or the other.
       `ALTER DEFAULT PRIVILEGES FOR ROLE "app" IN SCHEMA "public" GRANT SELECT ON TABLES TO "app_ro"`,
+      `ALTER DEFAULT PRIVILEGES FOR ROLE "app" IN SCHEMA "public" GRANT SELECT ON SEQUENCES TO "app_ro"`,
       `GRANT SELECT ON ALL TABLES IN SCHEMA "public" TO "app_ro"`,
+      // pg_dump reads every sequence's state.
+      `GRANT SELECT ON ALL SEQUENCES IN SCHEMA "public" TO "app_ro"`,
     ]);
   });
 
-  it("grant nothing beyond SELECT to the reader", () => {
+  it("grant nothing beyond SELECT (and USAGE on the schema, CONNECT on the database) to the reader", () => {
     const statements = [...databaseGrantStatements(managedRoles(config()), "app"), ...appDatabaseStatements({ name: "app", owner: "app" }, managedRoles(config()))];
     const toReader = statements.filter((statement) => statement.endsWith(`TO "app_ro"`));
-    expect(toReader.join("\n")).not.toMatch(/INSERT|UPDATE|DELETE|TRUNCATE|CREATE|ALL PRIVILEGES/);
+    expect(toReader.join("\n")).not.toMatch(/INSERT|UPDATE|DELETE|TRUNCATE|CREATE|ALL PRIVILEGES|USAGE ON SEQUENCES/);
+    expect(toReader.map((statement) => /GRANT (\w+(?:, \w+)*) ON (\w+)/.exec(statement)!.slice(1).join(" ON ")).sort()).toEqual([
+      "CONNECT ON DATABASE",
+      "SELECT ON ALL",
+      "SELECT ON ALL",
+      "SELECT ON SEQUENCES",
+      "SELECT ON TABLES",
+      "USAGE ON SCHEMA",
+    ]);
   });
 });
 
