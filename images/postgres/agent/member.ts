@@ -41,6 +41,10 @@ export type Phase =
   | "stopping";
 
 /** What /status says about a member; peers read it to decide bootstraps, clones and elections. */
+/** Whether two member lists name the same members. */
+export const sameMembers = (a: string[] | undefined, b: string[] | undefined): boolean =>
+  a !== undefined && b !== undefined && JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+
 export interface MemberStatus {
   name: string;
   kind: "data" | "witness";
@@ -92,6 +96,7 @@ export class Member {
   state: MemberState;
   phase: Phase = "starting";
 
+  private lastRoundLog = 0;
   private lastLeaderAt = monotonicMs(); // as if a leader was heard at start: no vote before a full timeout
   /** When a leader's heartbeat last arrived (none since start: undefined), for what this member tells its peers. */
   private heardLeaderAt?: number;
@@ -369,12 +374,19 @@ export class Member {
         this.rewindFailures = 0;
         await this.startStandby(leader);
       } catch (error) {
-        if (error instanceof RetryLater) this.rewindFailures++;
+        if (error instanceof RetryLater && error.rewindFailed) this.rewindFailures++;
         log(`rejoining ${leader} failed, retrying: ${(error as Error).message}`);
         this.becomeStopped();
         await sleep(1000);
       }
     });
+  }
+
+  /** At most one line a second about missed heartbeat rounds: what an operator needs after a fence. */
+  private roundLog(message: string): void {
+    if (this.now() - this.lastRoundLog < 1000) return;
+    this.lastRoundLog = this.now();
+    log(message);
   }
 
   private waitLog(message: string): void {
@@ -662,6 +674,7 @@ export class Member {
       this.lastRoundAt = now;
       // A leader whose server does not answer stops renewing: its lease lapses and a standby takes over.
       if (this.healthy || this.phase === "promoting") void this.round();
+      else this.roundLog(`not renewing the lease of term ${this.state.term}: PostgreSQL has not answered the agent's probe for ${this.now() - this.pgHealthyAt} ms`);
     }
     if (this.phase !== "primary") return;
     // A new leader's first rounds may still be in flight; without a lease it serves no one (/primary says no).
@@ -682,7 +695,8 @@ export class Member {
       replicas: this.replicas.map((replica) => ({ name: replica.name, streaming: replica.state === "streaming", flushLsn: replica.flushLsn })),
       ackedSet: this.ackedSet,
     });
-    if (actions.propose) this.proposedSet = actions.propose;
+    // The same proposal again keeps its identity: a round in flight that carries it still counts once acknowledged.
+    if (actions.propose && !sameMembers(actions.propose, this.proposedSet)) this.proposedSet = actions.propose;
     if (actions.config) {
       this.syncNames = renderSyncNames(actions.config);
       await this.applyRuntime();
@@ -721,10 +735,17 @@ export class Member {
     const answers = await gather(requests, (answer) => answer.ack, this.quorum - 1);
     if (this.state.term !== term) return false;
     const acks = 1 + answers.filter((answer) => answer?.ack).length;
-    if (acks < this.quorum) return false;
+    if (acks < this.quorum) {
+      const reasons = answers.map((answer, index) => {
+        const peer = this.others[index].name;
+        return `${peer}: ${answer ? (answer.ack ? "ack" : `refused (term ${answer.term})`) : (this.peers.lastError.get(peer) ?? "no answer yet")}`;
+      });
+      this.roundLog(`heartbeat of term ${term} without a majority (${acks} of ${this.quorum}): ${reasons.join("; ")}`);
+      return false;
+    }
     this.leaseUntil = Math.max(this.leaseUntil, sentAt + this.timing.timeoutMs - this.timing.marginMs);
     this.lastLeaderAt = this.now();
-    if (set && this.proposedSet === set) {
+    if (set && sameMembers(this.proposedSet, set)) {
       this.ackedSet = set;
       this.proposedSet = undefined;
     } else if (set && !this.proposedSet) {
