@@ -21,6 +21,7 @@ import { bestEffort, registerPrimary, registerStandby } from "./phases/register"
 import { rejoin, RetryLater } from "./phases/rejoin";
 import type { PgStatus, Postgres, ReplicaRow } from "./postgres";
 import { monotonicMs, run, sleep } from "./process";
+import { handoverOrder } from "./handover";
 import { resolvePeer } from "./resolve";
 import { renderRuntimeConf, slotName } from "./runtimeConf";
 import { sameState, type MemberState, type StateFile } from "./state";
@@ -41,6 +42,10 @@ export type Phase =
   | "stopping";
 
 /** What /status says about a member; peers read it to decide bootstraps, clones and elections. */
+const AGENT_STARTED_AT = Date.now();
+
+
+
 /** Whether two member lists name the same members. */
 export const sameMembers = (a: string[] | undefined, b: string[] | undefined): boolean =>
   a !== undefined && b !== undefined && JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
@@ -73,6 +78,8 @@ export interface MemberStatus {
   synchronousStandbyNames?: string;
   replicas?: Array<{ name: string; state: string; flushLsn: string; replayLsn: string; syncState: string }>;
   history?: Array<{ parent: number; switchpoint: string }>;
+  /** When this agent started (epoch ms): a handover prefers a standby that restarted last (in a rolling update, already updated). */
+  startedAt: number;
   /** Diagnostics: whom the WAL receiver is pointed at, and whether the agent's loop is busy or stuck. */
   following?: { member?: string; address?: string };
   busy: boolean;
@@ -524,7 +531,8 @@ export class Member {
         const aside = standAsideFor({ nodeId: this.me.nodeId, position }, views);
         if (aside) {
           this.standAsideSince ??= this.now();
-          if (this.now() - this.standAsideSince < this.timing.timeoutMs) {
+          // Long enough for that peer's own timeout to run out (it heard the leader at most a heartbeat later) and to win.
+          if (this.now() - this.standAsideSince < Math.min(this.timing.timeoutMs, 2 * this.timing.heartbeatMs + 250)) {
             this.waitLog(`the leader is silent, but ${aside} should stand (or still hears it): waiting`);
             return false;
           }
@@ -777,7 +785,10 @@ export class Member {
     if (this.phase !== "primary") return { ok: false, leader: this.state.leader, reason: `${this.me.name} is not the primary (${this.phase})` };
     const electable = (name: string) => !this.state.syncSet || this.state.syncSet.includes(name);
     const replicas = (await this.pg.replicas(2000)).filter((replica) => replica.state === "streaming" && electable(replica.name));
-    replicas.sort((a, b) => (a.flushLsn === b.flushLsn ? 0 : a.flushLsn > b.flushLsn ? -1 : 1));
+    const statuses = await this.peerStatuses(500);
+    const startedAt = new Map(statuses.flatMap((status) => (status ? [[status.name, status.startedAt ?? 0] as const] : [])));
+    const lsn = this.pgStatus?.currentLsn ?? 0n;
+    replicas.sort((a, b) => handoverOrder(a, b, lsn, startedAt));
     if (requested && !replicas.some((replica) => replica.name === requested)) {
       return { ok: false, leader: this.me.name, reason: `${requested} is not a streaming, up-to-date standby` };
     }
@@ -858,6 +869,7 @@ export class Member {
       void this.fence(`${heartbeat.leader} leads the newer term ${heartbeat.term}`);
     }
     if (decision.state.term !== this.state.term) this.releasedTerm = undefined;
+    this.standAsideSince = undefined; // a leader is heard: the next silence starts a new wait
     this.save(decision.state);
     this.lastLeaderAt = this.now();
     this.heardLeaderAt = this.now();
@@ -957,6 +969,7 @@ export class Member {
     return {
       name: this.me.name,
       kind: this.me.kind,
+      startedAt: AGENT_STARTED_AT,
       phase: this.phase,
       role: this.me.kind === "witness" ? "witness" : !this.pg.running ? "none" : status?.inRecovery === false ? "primary" : "standby",
       term: this.state.term,
