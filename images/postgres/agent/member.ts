@@ -361,9 +361,10 @@ export class Member {
     }
     if (this.state.ledTerm === this.state.term && (this.state.leader === undefined || this.state.leader === this.me.name)) {
       // It led the newest term it knows: it may lead again only with a majority's acknowledgement of that term,
-      // and only after the standbys had a full timeout to elect one of their own (whose address everyone knows;
-      // this member's restarted container has a new one that takes Swarm's DNS seconds to spread).
-      const standbysHadTheirChance = this.quorum === 1 || this.now() - this.stoppedAt >= this.timing.timeoutMs + this.timing.heartbeatMs;
+      // and only after the standbys had time to elect one of their own — their timeout, their election, and as much
+      // again — so that a quickly restarted container never races them (a standby that is already up to date is
+      // the faster way back; the former primary would still have to recover first).
+      const standbysHadTheirChance = this.quorum === 1 || this.now() - this.stoppedAt >= 2 * this.timing.timeoutMs + this.timing.heartbeatMs;
       if (standbysHadTheirChance && (await this.round())) return this.exclusive("primary", () => this.startAsPrimary());
     }
     const leader = await this.findLeader();
