@@ -9,15 +9,15 @@
  */
 import type Docker from "dockerode";
 import { runCli, stackArgument } from "./lib/cli";
-import { dockerFor, dockerHostFor, lastJson, runCtl } from "./lib/ctlService";
+import { dockerFor, dockerHostFor, lastJson, retryWhileSwarmElects, runCtl } from "./lib/ctlService";
 import { renderStatus, statusWarnings, type ServiceTasks, type StatusSnapshot } from "./lib/statusView";
 
 async function serviceTasks(docker: Docker, stack: string): Promise<ServiceTasks[]> {
-  const [services, nodes] = await Promise.all([docker.listServices({ filters: { label: [`pgswarm.stack=${stack}`] } }), docker.listNodes()]);
+  const [services, nodes] = await retryWhileSwarmElects(() => Promise.all([docker.listServices({ filters: { label: [`pgswarm.stack=${stack}`] } }), docker.listNodes()]));
   const hostname = new Map(nodes.map((node: any) => [node.ID, node.Description?.Hostname ?? node.ID]));
   const rows = await Promise.all(
     services.map(async (service: any) => {
-      const tasks: any[] = await docker.listTasks({ filters: { service: [service.ID] } });
+      const tasks: any[] = await retryWhileSwarmElects(() => docker.listTasks({ filters: { service: [service.ID] } }));
       const running = tasks.filter((task) => task.Status?.State === "running");
       const failed = tasks
         .filter((task) => task.Status?.State !== "running" && task.Status?.Err)

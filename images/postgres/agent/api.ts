@@ -37,7 +37,17 @@ const json = (response: http.ServerResponse, status: number, body: unknown) => {
   response.end(JSON.stringify(body, (_key, value) => (typeof value === "bigint" ? value.toString() : value)));
 };
 
-export function serveApi(handlers: Handlers, key: string): http.Server {
+/**
+ * Whether a request was meant for this member: peers name the member they mean
+ * in the Host header, so a request sent to a stale address that another member
+ * now holds is refused instead of being answered (and a vote counted twice).
+ */
+export function addressedTo(request: Pick<http.IncomingMessage, "headers">, self: string): boolean {
+  const host = String(request.headers.host ?? "").replace(/:\d+$/, "");
+  return host === self;
+}
+
+export function serveApi(handlers: Handlers, key: string, self: string): http.Server {
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://agent");
     const route = `${request.method} ${url.pathname}`;
@@ -59,6 +69,7 @@ export function serveApi(handlers: Handlers, key: string): http.Server {
       const action = request.method === "POST" && url.pathname.startsWith("/v1/") ? handlers.actions[url.pathname.slice(4)] : undefined;
       if (!action) return json(response, 404, { error: "not found" });
       if (!authorised(request, key)) return json(response, 401, { error: "the agent key is required" });
+      if (!addressedTo(request, self)) return json(response, 421, { error: `this is ${self}, not ${request.headers.host}` });
       return json(response, 200, await action(await readJson(request)));
     })().catch((error: Error) => {
       log(`api ${route}: ${error.message}`);

@@ -43,6 +43,7 @@ async function runMember(): Promise<void> {
       },
     },
     key,
+    name,
   );
   let stopping: Promise<void> | undefined;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

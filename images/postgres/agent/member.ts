@@ -21,6 +21,7 @@ import { bestEffort, registerPrimary, registerStandby } from "./phases/register"
 import { rejoin, RetryLater } from "./phases/rejoin";
 import type { PgStatus, Postgres, ReplicaRow } from "./postgres";
 import { monotonicMs, run, sleep } from "./process";
+import { handoverOrder } from "./handover";
 import { resolvePeer } from "./resolve";
 import { renderRuntimeConf, slotName } from "./runtimeConf";
 import { sameState, type MemberState, type StateFile } from "./state";
@@ -41,6 +42,14 @@ export type Phase =
   | "stopping";
 
 /** What /status says about a member; peers read it to decide bootstraps, clones and elections. */
+const AGENT_STARTED_AT = Date.now();
+
+
+
+/** Whether two member lists name the same members. */
+export const sameMembers = (a: string[] | undefined, b: string[] | undefined): boolean =>
+  a !== undefined && b !== undefined && JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+
 export interface MemberStatus {
   name: string;
   kind: "data" | "witness";
@@ -69,6 +78,8 @@ export interface MemberStatus {
   synchronousStandbyNames?: string;
   replicas?: Array<{ name: string; state: string; flushLsn: string; replayLsn: string; syncState: string }>;
   history?: Array<{ parent: number; switchpoint: string }>;
+  /** When this agent started (epoch ms): a handover prefers a standby that restarted last (in a rolling update, already updated). */
+  startedAt: number;
   /** Diagnostics: whom the WAL receiver is pointed at, and whether the agent's loop is busy or stuck. */
   following?: { member?: string; address?: string };
   busy: boolean;
@@ -92,6 +103,7 @@ export class Member {
   state: MemberState;
   phase: Phase = "starting";
 
+  private lastRoundLog = 0;
   private lastLeaderAt = monotonicMs(); // as if a leader was heard at start: no vote before a full timeout
   /** When a leader's heartbeat last arrived (none since start: undefined), for what this member tells its peers. */
   private heardLeaderAt?: number;
@@ -349,9 +361,10 @@ export class Member {
     }
     if (this.state.ledTerm === this.state.term && (this.state.leader === undefined || this.state.leader === this.me.name)) {
       // It led the newest term it knows: it may lead again only with a majority's acknowledgement of that term,
-      // and only after the standbys had a full timeout to elect one of their own (whose address everyone knows;
-      // this member's restarted container has a new one that takes Swarm's DNS seconds to spread).
-      const standbysHadTheirChance = this.quorum === 1 || this.now() - this.stoppedAt >= this.timing.timeoutMs + this.timing.heartbeatMs;
+      // and only after the standbys had time to elect one of their own — their timeout, their election, and as much
+      // again — so that a quickly restarted container never races them (a standby that is already up to date is
+      // the faster way back; the former primary would still have to recover first).
+      const standbysHadTheirChance = this.quorum === 1 || this.now() - this.stoppedAt >= 2 * this.timing.timeoutMs + this.timing.heartbeatMs;
       if (standbysHadTheirChance && (await this.round())) return this.exclusive("primary", () => this.startAsPrimary());
     }
     const leader = await this.findLeader();
@@ -369,12 +382,19 @@ export class Member {
         this.rewindFailures = 0;
         await this.startStandby(leader);
       } catch (error) {
-        if (error instanceof RetryLater) this.rewindFailures++;
+        if (error instanceof RetryLater && error.rewindFailed) this.rewindFailures++;
         log(`rejoining ${leader} failed, retrying: ${(error as Error).message}`);
         this.becomeStopped();
         await sleep(1000);
       }
     });
+  }
+
+  /** At most one line a second about missed heartbeat rounds: what an operator needs after a fence. */
+  private roundLog(message: string): void {
+    if (this.now() - this.lastRoundLog < 1000) return;
+    this.lastRoundLog = this.now();
+    log(message);
   }
 
   private waitLog(message: string): void {
@@ -512,7 +532,8 @@ export class Member {
         const aside = standAsideFor({ nodeId: this.me.nodeId, position }, views);
         if (aside) {
           this.standAsideSince ??= this.now();
-          if (this.now() - this.standAsideSince < this.timing.timeoutMs) {
+          // Long enough for that peer's own timeout to run out (it heard the leader at most a heartbeat later) and to win.
+          if (this.now() - this.standAsideSince < Math.min(this.timing.timeoutMs, 2 * this.timing.heartbeatMs + 250)) {
             this.waitLog(`the leader is silent, but ${aside} should stand (or still hears it): waiting`);
             return false;
           }
@@ -662,6 +683,7 @@ export class Member {
       this.lastRoundAt = now;
       // A leader whose server does not answer stops renewing: its lease lapses and a standby takes over.
       if (this.healthy || this.phase === "promoting") void this.round();
+      else this.roundLog(`not renewing the lease of term ${this.state.term}: PostgreSQL has not answered the agent's probe for ${this.now() - this.pgHealthyAt} ms`);
     }
     if (this.phase !== "primary") return;
     // A new leader's first rounds may still be in flight; without a lease it serves no one (/primary says no).
@@ -682,7 +704,8 @@ export class Member {
       replicas: this.replicas.map((replica) => ({ name: replica.name, streaming: replica.state === "streaming", flushLsn: replica.flushLsn })),
       ackedSet: this.ackedSet,
     });
-    if (actions.propose) this.proposedSet = actions.propose;
+    // The same proposal again keeps its identity: a round in flight that carries it still counts once acknowledged.
+    if (actions.propose && !sameMembers(actions.propose, this.proposedSet)) this.proposedSet = actions.propose;
     if (actions.config) {
       this.syncNames = renderSyncNames(actions.config);
       await this.applyRuntime();
@@ -721,10 +744,17 @@ export class Member {
     const answers = await gather(requests, (answer) => answer.ack, this.quorum - 1);
     if (this.state.term !== term) return false;
     const acks = 1 + answers.filter((answer) => answer?.ack).length;
-    if (acks < this.quorum) return false;
+    if (acks < this.quorum) {
+      const reasons = answers.map((answer, index) => {
+        const peer = this.others[index].name;
+        return `${peer}: ${answer ? (answer.ack ? "ack" : `refused (term ${answer.term})`) : (this.peers.lastError.get(peer) ?? "no answer yet")}`;
+      });
+      this.roundLog(`heartbeat of term ${term} without a majority (${acks} of ${this.quorum}): ${reasons.join("; ")}`);
+      return false;
+    }
     this.leaseUntil = Math.max(this.leaseUntil, sentAt + this.timing.timeoutMs - this.timing.marginMs);
     this.lastLeaderAt = this.now();
-    if (set && this.proposedSet === set) {
+    if (set && sameMembers(this.proposedSet, set)) {
       this.ackedSet = set;
       this.proposedSet = undefined;
     } else if (set && !this.proposedSet) {
@@ -756,7 +786,10 @@ export class Member {
     if (this.phase !== "primary") return { ok: false, leader: this.state.leader, reason: `${this.me.name} is not the primary (${this.phase})` };
     const electable = (name: string) => !this.state.syncSet || this.state.syncSet.includes(name);
     const replicas = (await this.pg.replicas(2000)).filter((replica) => replica.state === "streaming" && electable(replica.name));
-    replicas.sort((a, b) => (a.flushLsn === b.flushLsn ? 0 : a.flushLsn > b.flushLsn ? -1 : 1));
+    const statuses = await this.peerStatuses(500);
+    const startedAt = new Map(statuses.flatMap((status) => (status ? [[status.name, status.startedAt ?? 0] as const] : [])));
+    const lsn = this.pgStatus?.currentLsn ?? 0n;
+    replicas.sort((a, b) => handoverOrder(a, b, lsn, startedAt));
     if (requested && !replicas.some((replica) => replica.name === requested)) {
       return { ok: false, leader: this.me.name, reason: `${requested} is not a streaming, up-to-date standby` };
     }
@@ -837,6 +870,7 @@ export class Member {
       void this.fence(`${heartbeat.leader} leads the newer term ${heartbeat.term}`);
     }
     if (decision.state.term !== this.state.term) this.releasedTerm = undefined;
+    this.standAsideSince = undefined; // a leader is heard: the next silence starts a new wait
     this.save(decision.state);
     this.lastLeaderAt = this.now();
     this.heardLeaderAt = this.now();
@@ -936,6 +970,7 @@ export class Member {
     return {
       name: this.me.name,
       kind: this.me.kind,
+      startedAt: AGENT_STARTED_AT,
       phase: this.phase,
       role: this.me.kind === "witness" ? "witness" : !this.pg.running ? "none" : status?.inRecovery === false ? "primary" : "standby",
       term: this.state.term,

@@ -13,6 +13,9 @@ export interface PeerResponse<T> {
 }
 
 export class Peers {
+  /** Why the last request to each peer failed (for the leader's log when a round misses its majority). */
+  readonly lastError = new Map<string, string>();
+
   constructor(private readonly key: string) {}
 
   async request<T>(host: string, method: "GET" | "POST", path: string, body: unknown, timeoutMs: number): Promise<PeerResponse<T>> {
@@ -60,7 +63,8 @@ export class Peers {
     try {
       const response = await this.request<T>(host, "GET", path, undefined, timeoutMs);
       return response.body;
-    } catch {
+    } catch (error) {
+      this.lastError.set(host, (error as Error).message);
       return undefined;
     }
   }
@@ -68,8 +72,10 @@ export class Peers {
   async post<T>(host: string, path: string, body: unknown, timeoutMs: number): Promise<T | undefined> {
     try {
       const response = await this.request<T>(host, "POST", path, body, timeoutMs);
+      if (response.status >= 500) this.lastError.set(host, `HTTP ${response.status}`);
       return response.status < 500 ? response.body : undefined;
-    } catch {
+    } catch (error) {
+      this.lastError.set(host, (error as Error).message);
       return undefined;
     }
   }

@@ -58,7 +58,22 @@ export function decodeAnswer(message: Buffer, id: number): string[] {
   return addresses;
 }
 
-export function resolvePeer(name: string, timeoutMs = 500): Promise<string | undefined> {
+/** The last address each name resolved to: used only when Docker's DNS does not answer or answers nothing. */
+const lastKnown = new Map<string, string>();
+
+/**
+ * A peer's current address. A fresh answer always wins (a restarted member has a
+ * new address); when the DNS is silent or briefly empty (its records are resynced
+ * after a node rejoins), the last known address is tried rather than nothing:
+ * a peer that is really gone does not answer there either.
+ */
+export async function resolvePeer(name: string, timeoutMs = 500): Promise<string | undefined> {
+  const fresh = await queryAddress(name, timeoutMs);
+  if (fresh) lastKnown.set(name, fresh);
+  return fresh ?? lastKnown.get(name);
+}
+
+function queryAddress(name: string, timeoutMs: number): Promise<string | undefined> {
   if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return Promise.resolve(name);
   return new Promise((resolve) => {
     const socket = dgram.createSocket("udp4");

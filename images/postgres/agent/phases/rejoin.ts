@@ -13,8 +13,19 @@ import { cloneFrom, moveAside } from "./join";
 
 export type RejoinResult = "rewound" | "recloned";
 
-/** The rewind did not happen now (the source is not ready, or a passing failure): try again later, change nothing. */
-export class RetryLater extends Error {}
+/**
+ * The rewind did not happen now: try again later, change nothing. `rewindFailed`:
+ * pg_rewind itself failed (counted towards the re-clone), rather than the source
+ * not being ready (not counted).
+ */
+export class RetryLater extends Error {
+  constructor(
+    message: string,
+    readonly rewindFailed = false,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * pg_rewind's own words for "this cannot be rewound": no common history any more,
@@ -49,7 +60,7 @@ export async function rejoin(leader: string, walArchive: boolean, attempt = 1): 
   } catch (error) {
     const reason = (error as Error).message;
     if (!(await sourceIsPrimary(leader))) throw new RetryLater(`${leader} stopped answering during the rewind: ${reason}`);
-    if (!IMPOSSIBLE.test(reason) && attempt < 3) throw new RetryLater(`pg_rewind failed (attempt ${attempt}): ${reason}`);
+    if (!IMPOSSIBLE.test(reason) && attempt < 3) throw new RetryLater(`pg_rewind failed (attempt ${attempt}): ${reason}`, true);
     const aside = moveAside();
     log(`RE-CLONE (last resort): pg_rewind could not rejoin this member to ${leader} (${(error as Error).message}); the diverged data is kept in ${aside}`);
     await cloneFrom(leader);

@@ -1,0 +1,173 @@
+/**
+ * The read-split topology on the 3-node testbed with real clients: the demo
+ * app (database: split) sends GET/HEAD/OPTIONS through db-ro and the rest
+ * through db-rw; a reader polls GET /whoami (read side) every 100 ms and a
+ * writer posts through the write side. db-ro must admit only standbys that
+ * stream within replicaMaxLag of the primary, send reads to the primary when
+ * none qualifies, and keep reads going through a standby's and a primary's loss.
+ */
+import type * as Cluster from "../harness/cluster";
+import type { Reader as ReaderClass } from "../harness/reader";
+import { requireTestbed } from "../harness/testbed";
+import { DEMO_PORT, replicatedStack } from "./stacks";
+import { deployTwice, destroyStack } from "./support";
+
+jest.setTimeout(900_000);
+const STACK = "rs";
+const DATA = ["pgnode1", "pgnode2", "pgnode3"];
+const APP_PORT = DEMO_PORT + 3;
+const LAG_LIMIT = "1MB";
+let cluster: typeof Cluster;
+let targets: string[];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function newReader(): ReaderClass {
+  const { Reader } = require("../harness/reader") as typeof import("../harness/reader");
+  return new Reader({ targets, intervalMs: 100 }).start();
+}
+
+/** More WAL than the lag limit, written on the primary directly (not through the app). */
+async function writeWal(primary: Cluster.Member, megabytes: number): Promise<void> {
+  await cluster.psql(primary, "CREATE TABLE IF NOT EXISTS filler (payload text)");
+  await cluster.psql(primary, `INSERT INTO filler SELECT repeat(md5(random()::text), 32) FROM generate_series(1, ${megabytes * 500})`, 60_000);
+}
+
+async function setReplay(member: Cluster.Member, paused: boolean): Promise<void> {
+  await cluster.psql(member, paused ? "SELECT pg_wal_replay_pause()" : "SELECT pg_wal_replay_resume()");
+}
+
+async function standbys(): Promise<{ primary: Cluster.Member; standbys: Cluster.Member[] }> {
+  const all = await cluster.members(STACK, DATA);
+  const primary = all.find((member) => member.status?.role === "primary" && member.status.leaseValid);
+  if (!primary) throw new Error("no primary");
+  return { primary, standbys: all.filter((member) => member.name !== primary.name) };
+}
+
+beforeAll(async () => {
+  await requireTestbed();
+  jest.resetModules();
+  cluster = require("../harness/cluster");
+  await cluster.healEverything();
+  await destroyStack(STACK);
+  await deployTwice(STACK, replicatedStack({ topology: "read-split", replicaMaxLag: LAG_LIMIT, appPort: APP_PORT }));
+  cluster = require("../harness/cluster");
+  await (require("../harness/swarm") as typeof import("../harness/swarm")).waitConverged(STACK);
+  await cluster.waitFullRedundancy(STACK, DATA, undefined, 240_000);
+  targets = await (require("../harness/chaos") as typeof import("../harness/chaos")).appTargets(STACK, APP_PORT);
+});
+
+afterAll(async () => {
+  await cluster?.healEverything();
+  if (!process.env.PGSWARM_E2E_KEEP) await destroyStack(STACK);
+});
+
+describe("read-split: db-ro over up-to-date standbys", () => {
+  it("sends reads to the standbys (both of them) and writes to the primary", async () => {
+    const { primary } = await standbys();
+    const reader = newReader();
+    await sleep(6000);
+    await reader.stop();
+    const served = reader.servedBy();
+    expect(Object.keys(served).sort()).toEqual(DATA.filter((name) => name !== primary.name).sort());
+    const total = Object.values(served).reduce((sum, count) => sum + count, 0);
+    // Balanced: neither standby serves less than half its fair share.
+    for (const count of Object.values(served)) expect(count).toBeGreaterThanOrEqual(total / 2 / 2);
+    for (const attempt of reader.answered()) expect(attempt.role).toBe("standby");
+
+    const response = await fetch(`${targets[0]}/items`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ value: "rs-write" }) });
+    expect(response.status).toBe(201);
+    expect(((await response.json()) as { node: string }).node).toBe(primary.name);
+  });
+
+  it("a standby with replay paused leaves db-ro within 3 s of passing the lag limit and serves again within 5 s of catching up", async () => {
+    const { primary, standbys: [paused, other] } = await standbys();
+    const reader = newReader();
+    try {
+      await sleep(2000);
+      await setReplay(paused, true);
+      await writeWal(primary, 4); // 4× the limit
+      const behindAt = Date.now(); // the paused standby is past the limit now at the latest
+      await sleep(6000);
+      const during = reader.servedBy(behindAt + 3000, Date.now());
+      expect(during[paused.name] ?? 0).toBe(0);
+      expect(during[other.name]).toBeGreaterThan(10);
+
+      await setReplay(paused, false);
+      // Caught up: its replay position reaches the primary's current one.
+      const target = await cluster.psql(primary, "SELECT pg_current_wal_lsn()");
+      const caughtUpAt = await (async () => {
+        for (;;) {
+          const reached = await cluster.psql(paused, `SELECT pg_last_wal_replay_lsn() >= '${target}'::pg_lsn`);
+          if (reached === "t") return Date.now();
+          await sleep(100);
+        }
+      })();
+      const back = reader.answered(caughtUpAt).find((attempt) => attempt.node === paused.name);
+      await sleep(5500);
+      const servedAgain = reader.answered(caughtUpAt).find((attempt) => attempt.node === paused.name) ?? back;
+      expect(servedAgain).toBeDefined();
+      expect(servedAgain!.startedAt - caughtUpAt).toBeLessThanOrEqual(5000);
+    } finally {
+      await setReplay(paused, false).catch(() => undefined);
+      await reader.stop();
+    }
+  });
+
+  it("sends reads to the primary while every standby is past the lag limit", async () => {
+    const { primary, standbys: all } = await standbys();
+    const reader = newReader();
+    try {
+      for (const standby of all) await setReplay(standby, true);
+      await writeWal(primary, 4);
+      const behindAt = Date.now();
+      await sleep(6000);
+      const during = reader.answered(behindAt + 3000, Date.now());
+      expect(during.length).toBeGreaterThan(10);
+      for (const attempt of during) expect(attempt).toMatchObject({ node: primary.name, role: "primary" });
+      // Reads never stopped: the pool changed, the reader did not notice more than a brief pause.
+      expect(reader.longestGap(behindAt, Date.now())).toBeLessThan(2000);
+    } finally {
+      for (const standby of all) await setReplay(standby, false).catch(() => undefined);
+      await reader.stop();
+    }
+    await cluster.waitFullRedundancy(STACK, DATA);
+  });
+
+  it("keeps reading when a standby is killed", async () => {
+    const { standbys: [victim] } = await standbys();
+    const reader = newReader();
+    await sleep(2000);
+    const killedAt = Date.now();
+    await cluster.killContainer(victim);
+    await sleep(8000);
+    await reader.stop();
+    expect(reader.longestGap(killedAt, Date.now())).toBeLessThan(2500);
+    // The survivors carried the reads while the victim was down.
+    expect(Object.keys(reader.servedBy(killedAt + 500, killedAt + 1500)).every((node) => node !== victim.name)).toBe(true);
+    await cluster.waitFullRedundancy(STACK, DATA);
+  });
+
+  it("keeps reading while the primary is killed, and writes resume after the failover", async () => {
+    const { primary } = await standbys();
+    const { Writer } = require("../harness/writer") as typeof import("../harness/writer");
+    const writer = new Writer({ targets, prefix: `rs-failover-${Date.now()}` }).start();
+    const reader = newReader();
+    await sleep(2000);
+    const killedAt = Date.now();
+    await cluster.killContainer(primary);
+    let resumed: number | undefined;
+    for (let waited = 0; waited < 60_000 && resumed === undefined; waited += 200) {
+      resumed = writer.outageAfter(killedAt);
+      await sleep(200);
+    }
+    await sleep(2000);
+    await writer.stop();
+    await reader.stop();
+    expect(resumed).toBeDefined();
+    expect(resumed!).toBeLessThan(15_000);
+    // Reads went on throughout: the standbys served them while the primary was gone.
+    expect(reader.longestGap(killedAt, Date.now())).toBeLessThan(2500);
+    await cluster.waitFullRedundancy(STACK, DATA);
+  });
+});
