@@ -50,7 +50,16 @@ beforeAll(async () => {
   cluster = require("../harness/cluster");
   await cluster.healEverything();
   await destroyStack(STACK);
-  await deployTwice(STACK, replicatedStack({ topology: "read-split", replicaMaxLag: LAG_LIMIT, appPort: APP_PORT }));
+  await deployTwice(
+    STACK,
+    replicatedStack({
+      topology: "read-split",
+      replicaMaxLag: LAG_LIMIT,
+      appPort: APP_PORT,
+      // A GET that must see the primary, and a POST sent to the read side on purpose (it must fail clearly).
+      dbChooser: { master: ["GET /whoami/primary"], slave: ["POST /items/readside"] },
+    }),
+  );
   cluster = require("../harness/cluster");
   await (require("../harness/swarm") as typeof import("../harness/swarm")).waitConverged(STACK);
   await cluster.waitFullRedundancy(STACK, DATA, undefined, 240_000);
@@ -171,3 +180,52 @@ describe("read-split: db-ro over up-to-date standbys", () => {
     await cluster.waitFullRedundancy(STACK, DATA);
   });
 });
+
+describe("read-split: what the application gets", () => {
+  const get = async (path: string, cookie?: string) => {
+    const response = await fetch(`${targets[0]}${path}`, { headers: cookie ? { cookie } : {} });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+
+  it("reads as the read-only role on a standby, writes as the application's role on the primary", async () => {
+    const { primary } = await standbys();
+    const read = await get("/whoami");
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ role: "standby", user: "app_ro", route: "read" });
+    const forced = await get("/whoami/primary"); // dbChooser.master wins over the GET rule
+    expect(forced.body).toMatchObject({ role: "primary", node: primary.name, user: "app", route: "write" });
+  });
+
+  it("a write sent to the read side fails with a clear error, not on the wrong node", async () => {
+    const response = await fetch(`${targets[0]}/items/readside`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ value: "must-not-be-written" }),
+    });
+    expect(response.status).toBe(409);
+    expect(((await response.json()) as { error: string }).error).toMatch(/read/i);
+    const { primary } = await standbys();
+    expect(await cluster.psql(primary, "SELECT count(*) FROM items WHERE value = 'must-not-be-written'")).toBe("0");
+    // And directly: the read-only role cannot write even on the primary.
+    const denied = await cluster
+      .psql(primary, "SET ROLE app_ro; INSERT INTO items (value) VALUES ('x')")
+      .then(() => "written")
+      .catch((error: Error) => error.message);
+    expect(denied).toMatch(/read-only transaction|permission denied/);
+  });
+
+  it("after a client writes, its reads go to the primary for the read-your-writes window, then back to the standbys", async () => {
+    const response = await fetch(`${targets[0]}/items`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ value: "ryw" }) });
+    expect(response.status).toBe(201);
+    const cookie = (response.headers.get("set-cookie") ?? "").split(";")[0];
+    expect(cookie).toMatch(/^pgswarm-wrote=\d+$/);
+    // Any app instance honours it (the cookie carries the time, not a session).
+    for (const target of targets) {
+      const within = await fetch(`${target}/whoami`, { headers: { cookie } });
+      expect(((await within.json()) as any).role).toBe("primary");
+    }
+    await sleep(2500); // the default window is 2s
+    expect((await get("/whoami", cookie)).body.role).toBe("standby");
+  });
+});
+

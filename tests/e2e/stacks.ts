@@ -42,6 +42,8 @@ export interface ReplicatedOptions {
   postgresImage?: string;
   /** The demo app's published port (each e2e file its own, so a stack left behind never blocks another). */
   appPort?: number;
+  /** GeoMapFish's db_chooser overrides for the demo app (split only). */
+  dbChooser?: { master: string[]; slave: string[] };
 }
 
 /** Replicated or read-split: a member on each node (or two and a witness), the demo app on every node, published in host mode. */
@@ -70,6 +72,7 @@ export function replicatedStack(options: ReplicatedOptions = {}): Record<string,
         uid: 1000,
         replicas: options.appReplicas ?? 3,
         database: options.topology === "read-split" ? "split" : "rw",
+        ...(options.dbChooser ? { dbChooser: options.dbChooser } : {}),
         placement: ["node.labels.role == app"],
         publish: [{ port: options.appPort ?? DEMO_PORT, target: 8080, mode: "host" }],
         healthcheck: { command: ["node", "/app/dist/healthcheck.js"], interval: "2s", startPeriod: "60s" },

@@ -67,17 +67,20 @@ async function handle(request: http.IncomingMessage, response: http.ServerRespon
   const pool = pools[decision.route];
   const reply = (status: number, body: unknown) => sendResult(response, decision, nowMs, status, body);
 
-  if (path === "/items" && method === "POST") {
+  // "/items/<tag>" and "/whoami/<tag>" behave as "/items" and "/whoami": the tag lets dbChooser patterns
+  // (anchored at "METHOD /path") route one kind of request differently, which the e2e tests use.
+  const resource = path.replace(/^\/(items|whoami)\/[\w-]+$/, "/$1");
+  if (resource === "/items" && method === "POST") {
     const { value } = await readBody(request);
     if (typeof value !== "string") return send(response, 400, { error: "expected {\"value\": string}" });
     const { rows } = await pool.query("INSERT INTO items (value) VALUES ($1) RETURNING id, value, current_setting('cluster_name') AS node", [value]);
     return reply(201, rows[0]);
   }
-  if (path === "/items" && method === "GET") {
+  if (resource === "/items" && method === "GET") {
     const { rows } = await pool.query("SELECT id, value FROM items ORDER BY id");
     return reply(200, rows);
   }
-  if (path === "/whoami") {
+  if (resource === "/whoami") {
     // The node, role and user of the session that answered this very query.
     const { rows } = await pool.query(
       "SELECT current_setting('cluster_name') AS node, CASE WHEN pg_is_in_recovery() THEN 'standby' ELSE 'primary' END AS role, current_user AS user",
