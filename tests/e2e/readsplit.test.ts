@@ -37,6 +37,19 @@ async function setReplay(member: Cluster.Member, paused: boolean): Promise<void>
   await cluster.psql(member, paused ? "SELECT pg_wal_replay_pause()" : "SELECT pg_wal_replay_resume()");
 }
 
+/**
+ * Which member a new connection through db-ro reaches, opened from inside the
+ * cluster (a member's container is on the DB network) as the read-only role:
+ * the router's pool as it is now, not the app's pooled connections.
+ */
+async function readSideNode(via: Cluster.Member): Promise<string | undefined> {
+  const { execIn } = require("../harness/swarm") as typeof import("../harness/swarm");
+  const connect = `PGPASSWORD="$(cat /run/secrets/pgswarm-reader-password)" psql -XAtq "host=db-ro user=app_ro dbname=app connect_timeout=2" -c "SELECT current_setting('cluster_name')"`;
+  return execIn(via.node, via.containerId, ["bash", "-c", connect], 5000)
+    .then((answer) => answer.trim())
+    .catch(() => undefined);
+}
+
 async function standbys(): Promise<{ primary: Cluster.Member; standbys: Cluster.Member[] }> {
   const all = await cluster.members(STACK, DATA);
   const primary = all.find((member) => member.status?.role === "primary" && member.status.leaseValid);
@@ -71,6 +84,54 @@ afterAll(async () => {
   if (!process.env.PGSWARM_E2E_KEEP) await destroyStack(STACK);
 });
 
+describe("read-split: what the application gets", () => {
+  const get = async (path: string, cookie?: string) => {
+    const response = await fetch(`${targets[0]}${path}`, { headers: cookie ? { cookie } : {} });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+
+  it("reads as the read-only role on a standby, writes as the application's role on the primary", async () => {
+    const { primary } = await standbys();
+    const read = await get("/whoami");
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ role: "standby", user: "app_ro", route: "read" });
+    const forced = await get("/whoami/primary"); // dbChooser.master wins over the GET rule
+    expect(forced.body).toMatchObject({ role: "primary", node: primary.name, user: "app", route: "write" });
+  });
+
+  it("a write sent to the read side fails with a clear error, not on the wrong node", async () => {
+    const response = await fetch(`${targets[0]}/items/readside`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ value: "must-not-be-written" }),
+    });
+    expect(response.status).toBe(409);
+    expect(((await response.json()) as { error: string }).error).toMatch(/read/i);
+    const { primary } = await standbys();
+    expect(await cluster.psql(primary, "SELECT count(*) FROM items WHERE value = 'must-not-be-written'")).toBe("0");
+    // And directly: the read-only role cannot write even on the primary.
+    const denied = await cluster
+      .psql(primary, "SET ROLE app_ro; INSERT INTO items (value) VALUES ('x')")
+      .then(() => "written")
+      .catch((error: Error) => error.message);
+    expect(denied).toMatch(/read-only transaction|permission denied/);
+  });
+
+  it("after a client writes, its reads go to the primary for the read-your-writes window, then back to the standbys", async () => {
+    const response = await fetch(`${targets[0]}/items`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ value: "ryw" }) });
+    expect(response.status).toBe(201);
+    const cookie = (response.headers.get("set-cookie") ?? "").split(";")[0];
+    expect(cookie).toMatch(/^pgswarm-wrote=\d+$/);
+    // Any app instance honours it (the cookie carries the time, not a session).
+    for (const target of targets) {
+      const within = await fetch(`${target}/whoami`, { headers: { cookie } });
+      expect(((await within.json()) as any).role).toBe("primary");
+    }
+    await sleep(2500); // the default window is 2s
+    expect((await get("/whoami", cookie)).body.role).toBe("standby");
+  });
+});
+
 describe("read-split: db-ro over up-to-date standbys", () => {
   it("sends reads to the standbys (both of them) and writes to the primary", async () => {
     const { primary } = await standbys();
@@ -102,21 +163,27 @@ describe("read-split: db-ro over up-to-date standbys", () => {
       expect(during[paused.name] ?? 0).toBe(0);
       expect(during[other.name]).toBeGreaterThan(10);
 
+      // New connections through db-ro do not reach it either.
+      const probes = await Promise.all([1, 2, 3, 4, 5, 6].map(() => readSideNode(primary)));
+      expect(probes.filter(Boolean).length).toBeGreaterThan(3);
+      expect(probes).not.toContain(paused.name);
+
       await setReplay(paused, false);
       // Caught up: its replay position reaches the primary's current one.
       const target = await cluster.psql(primary, "SELECT pg_current_wal_lsn()");
-      const caughtUpAt = await (async () => {
-        for (;;) {
-          const reached = await cluster.psql(paused, `SELECT pg_last_wal_replay_lsn() >= '${target}'::pg_lsn`);
-          if (reached === "t") return Date.now();
-          await sleep(100);
-        }
-      })();
-      const back = reader.answered(caughtUpAt).find((attempt) => attempt.node === paused.name);
-      await sleep(5500);
-      const servedAgain = reader.answered(caughtUpAt).find((attempt) => attempt.node === paused.name) ?? back;
-      expect(servedAgain).toBeDefined();
-      expect(servedAgain!.startedAt - caughtUpAt).toBeLessThanOrEqual(5000);
+      let caughtUpAt = 0;
+      while (!caughtUpAt) {
+        if ((await cluster.psql(paused, `SELECT pg_last_wal_replay_lsn() >= '${target}'::pg_lsn`)) === "t") caughtUpAt = Date.now();
+        else await sleep(100);
+      }
+      // Back in the router's pool: new connections reach it again (HAProxy balances connections).
+      let backAt: number | undefined;
+      while (backAt === undefined && Date.now() - caughtUpAt < 8000) {
+        const answers = await Promise.all([1, 2, 3, 4].map(() => readSideNode(primary)));
+        if (answers.includes(paused.name)) backAt = Date.now();
+      }
+      expect(backAt).toBeDefined();
+      expect(backAt! - caughtUpAt).toBeLessThanOrEqual(5000);
     } finally {
       await setReplay(paused, false).catch(() => undefined);
       await reader.stop();
@@ -180,52 +247,3 @@ describe("read-split: db-ro over up-to-date standbys", () => {
     await cluster.waitFullRedundancy(STACK, DATA);
   });
 });
-
-describe("read-split: what the application gets", () => {
-  const get = async (path: string, cookie?: string) => {
-    const response = await fetch(`${targets[0]}${path}`, { headers: cookie ? { cookie } : {} });
-    return { status: response.status, body: (await response.json()) as any };
-  };
-
-  it("reads as the read-only role on a standby, writes as the application's role on the primary", async () => {
-    const { primary } = await standbys();
-    const read = await get("/whoami");
-    expect(read.status).toBe(200);
-    expect(read.body).toMatchObject({ role: "standby", user: "app_ro", route: "read" });
-    const forced = await get("/whoami/primary"); // dbChooser.master wins over the GET rule
-    expect(forced.body).toMatchObject({ role: "primary", node: primary.name, user: "app", route: "write" });
-  });
-
-  it("a write sent to the read side fails with a clear error, not on the wrong node", async () => {
-    const response = await fetch(`${targets[0]}/items/readside`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ value: "must-not-be-written" }),
-    });
-    expect(response.status).toBe(409);
-    expect(((await response.json()) as { error: string }).error).toMatch(/read/i);
-    const { primary } = await standbys();
-    expect(await cluster.psql(primary, "SELECT count(*) FROM items WHERE value = 'must-not-be-written'")).toBe("0");
-    // And directly: the read-only role cannot write even on the primary.
-    const denied = await cluster
-      .psql(primary, "SET ROLE app_ro; INSERT INTO items (value) VALUES ('x')")
-      .then(() => "written")
-      .catch((error: Error) => error.message);
-    expect(denied).toMatch(/read-only transaction|permission denied/);
-  });
-
-  it("after a client writes, its reads go to the primary for the read-your-writes window, then back to the standbys", async () => {
-    const response = await fetch(`${targets[0]}/items`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ value: "ryw" }) });
-    expect(response.status).toBe(201);
-    const cookie = (response.headers.get("set-cookie") ?? "").split(";")[0];
-    expect(cookie).toMatch(/^pgswarm-wrote=\d+$/);
-    // Any app instance honours it (the cookie carries the time, not a session).
-    for (const target of targets) {
-      const within = await fetch(`${target}/whoami`, { headers: { cookie } });
-      expect(((await within.json()) as any).role).toBe("primary");
-    }
-    await sleep(2500); // the default window is 2s
-    expect((await get("/whoami", cookie)).body.role).toBe("standby");
-  });
-});
-
