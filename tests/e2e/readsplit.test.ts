@@ -161,7 +161,7 @@ describe("read-split: db-ro over up-to-date standbys", () => {
       await sleep(6000);
       const during = reader.servedBy(behindAt + 3000, Date.now());
       expect(during[paused.name] ?? 0).toBe(0);
-      expect(during[other.name]).toBeGreaterThan(10);
+      expect(during[other.name]).toBeGreaterThan(5); // the reader was reading all along: the 0 above means something
 
       // New connections through db-ro do not reach it either.
       const probes = await Promise.all([1, 2, 3, 4, 5, 6].map(() => readSideNode(primary)));

@@ -104,6 +104,7 @@ export class Member {
   phase: Phase = "starting";
 
   private lastRoundLog = 0;
+  private lastStreamingAt = -Infinity;
   private lastLeaderAt = monotonicMs(); // as if a leader was heard at start: no vote before a full timeout
   /** When a leader's heartbeat last arrived (none since start: undefined), for what this member tells its peers. */
   private heardLeaderAt?: number;
@@ -951,10 +952,18 @@ export class Member {
   isRoutableReplica(maxLag: bigint = BigInt(this.spec.replicaMaxLagBytes)): boolean {
     const status = this.pgStatus;
     if (this.phase !== "standby" || !this.healthy || !status?.inRecovery) return false;
-    if (status.receiver !== "streaming" || !this.state.leader || status.sender !== this.state.leader) return false;
-    if (this.now() - this.lastLeaderAt >= this.timing.timeoutMs) return false;
     const lag = this.lagBytes();
-    return lag !== undefined && lag <= maxLag;
+    if (lag === undefined || lag > maxLag) return false;
+    const streaming =
+      status.receiver === "streaming" && this.state.leader !== undefined && status.sender === this.state.leader && this.now() - this.lastLeaderAt < this.timing.timeoutMs;
+    if (streaming) {
+      this.lastStreamingAt = this.now();
+      return true;
+    }
+    // It lost its primary's stream (a failover in progress, or a cut): it was within the limit a moment ago, so
+    // it keeps serving reads for a bounded time, long enough for an election and a re-follow — reads go on
+    // through a failover — and then leaves until it streams again.
+    return this.now() - this.lastStreamingAt < 2 * this.timing.timeoutMs;
   }
 
   alive(): boolean {
