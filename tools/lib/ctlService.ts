@@ -60,7 +60,7 @@ function demux(buffer: Buffer): string {
 }
 
 /** Swarm's managers refuse changes for a moment while they elect a leader (after a node was lost): try again. */
-export async function retryWhileSwarmElects<T>(action: () => Promise<T>, attempts = 10): Promise<T> {
+export async function retryWhileSwarmElects<T>(action: () => Promise<T>, attempts = 60): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await action();
