@@ -1,5 +1,5 @@
 /**
- * Samples, every 200 ms, whether each data member's PostgreSQL answers as a
+ * Samples, every 100 ms, whether each data member's PostgreSQL answers as a
  * primary (pg_is_in_recovery() = false), asking it over its local socket from
  * inside its container. The loop runs in the container (one `docker exec` per
  * member task, not one per sample), so sampling costs little and keeps going
@@ -18,7 +18,7 @@ export interface RoleSample {
   primary: boolean;
 }
 
-const LOOP = `while :; do r=$(timeout 1 psql -XAtq -h /var/run/postgresql -U postgres -d postgres -c 'select pg_is_in_recovery()' 2>/dev/null || echo x); echo "$(date +%s%3N) $r"; sleep 0.2; done`;
+const LOOP = `while :; do r=$(timeout 1 psql -XAtq -h /var/run/postgresql -U postgres -d postgres -c 'select pg_is_in_recovery()' 2>/dev/null || echo x); echo "$(date +%s%3N) $r"; sleep 0.1; done`;
 
 export class RoleSampler {
   readonly samples: RoleSample[] = [];

@@ -81,6 +81,13 @@ export async function runCtl(docker: Docker, stack: string, args: string[], time
   const configs = (container.Configs ?? []).filter((config: any) => config.File?.Name === clusterFile);
   if (secrets.length !== 1 || configs.length !== 1) throw new Error(`the DB members of "${stack}" do not mount the agent key and cluster.json: redeploy the stack`);
   const name = `${stack}_ctl-${Date.now().toString(36)}`;
+  // On the manager we talk to, when it takes tasks: Swarm may still count a node that was just cut off as ready,
+  // and a task scheduled there would never run.
+  const self = await retryWhileSwarmElects(async () => {
+    const info: any = await docker.info();
+    const node: any = await docker.getNode(info.Swarm.NodeID).inspect();
+    return node.Spec?.Availability === "active" ? [`node.id==${info.Swarm.NodeID}`] : [];
+  });
   const created = await retryWhileSwarmElects(() => docker.createService({
     Name: name,
     Labels: { [CTL_LABEL]: stack },
@@ -93,6 +100,7 @@ export async function runCtl(docker: Docker, stack: string, args: string[], time
       },
       Networks: template.TaskTemplate.Networks.map((network: any) => ({ Target: network.Target })),
       RestartPolicy: { Condition: "none" },
+      Placement: { Constraints: self },
     },
     Mode: { Replicated: { Replicas: 1 } },
     EndpointSpec: { Mode: "dnsrr" },
