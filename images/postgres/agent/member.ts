@@ -951,7 +951,8 @@ export class Member {
   /** Streams from the current leader, heard within the timeout, and replays within `maxLag` bytes of the leader's position. */
   isRoutableReplica(maxLag: bigint = BigInt(this.spec.replicaMaxLagBytes)): boolean {
     const status = this.pgStatus;
-    if (this.phase !== "standby" || !this.healthy || !status?.inRecovery) return false;
+    // A candidate still is a hot standby serving reads; it leaves once it promotes (no longer in recovery).
+    if (!["standby", "candidate"].includes(this.phase) || !this.healthy || !status?.inRecovery) return false;
     const lag = this.lagBytes();
     if (lag === undefined || lag > maxLag) return false;
     const streaming =
