@@ -104,6 +104,11 @@ export class Member {
   phase: Phase = "starting";
 
   private lastRoundLog = 0;
+  /**
+   * Where a primary that handed over stopped cleanly: its WAL ends exactly there, so it can still vote in the
+   * election it asked for (for a candidate that holds all of it) while the third member may be unreachable.
+   */
+  private cleanStopPosition?: Position;
   private lastStreamingAt = -Infinity;
   private lastLeaderAt = monotonicMs(); // as if a leader was heard at start: no vote before a full timeout
   /** When a leader's heartbeat last arrived (none since start: undefined), for what this member tells its peers. */
@@ -422,6 +427,7 @@ export class Member {
     this.followingAddress = leader ? await resolvePeer(leader) : undefined;
     this.syncNames = "";
     this.writeRuntime();
+    this.cleanStopPosition = undefined;
     await this.pg.start(300_000, true);
     this.registeredUpstream = undefined;
     this.phase = "standby";
@@ -628,6 +634,7 @@ export class Member {
     installConfig();
     markStandby(false);
     this.writeRuntime();
+    this.cleanStopPosition = undefined;
     await this.pg.start();
     this.phase = "primary";
     log(`running as primary of term ${this.state.term}; commits wait for: ${this.syncNames || "no standby"}`);
@@ -805,6 +812,7 @@ export class Member {
     try {
       await this.pg.stop("fast");
       const final = await this.pg.checkpointPosition();
+      this.cleanStopPosition = final;
       step(`PostgreSQL stopped cleanly at ${formatLsn(final.lsn)}`);
       const term = this.state.term;
       this.releasedTerm = term;
@@ -889,7 +897,7 @@ export class Member {
         sinceLeaderMs: this.now() - this.lastLeaderAt,
         leaseReleased: this.releasedTerm === this.state.term,
         leading: ["primary", "promoting"].includes(this.phase),
-        position: this.position(),
+        position: this.position() ?? (this.pg.running ? undefined : this.cleanStopPosition),
         timeoutMs: this.timing.timeoutMs,
         membersId: this.membersId,
         forcedPrimary: this.spec.forcePrimary,
