@@ -4,7 +4,7 @@
  * and heal). `primaryChanges`: whether the primary must (true), must not
  * (false) or may (undefined) be another member afterwards.
  */
-import type { Fault } from "./chaos";
+import type { Fault, ScenarioContext } from "./chaos";
 import * as cluster from "./cluster";
 import type { NodeName } from "./testbed";
 
@@ -32,6 +32,31 @@ async function aStandby(stack: string, dataMembers: string[], primary: string): 
   return standby;
 }
 
+/**
+ * A fault on a whole node: `breakNode` on the node `pick` chooses, `mendNode` on the same node after `holdMs`.
+ * The fault's moment is taken right before it is injected (after any lookup).
+ */
+function nodeFault(
+  pick: (context: ScenarioContext) => Promise<NodeName> | NodeName,
+  breakNode: (node: NodeName) => Promise<void>,
+  mendNode: (node: NodeName) => Promise<void>,
+  holdMs: number,
+): () => Fault {
+  return () => {
+    let node: NodeName;
+    return {
+      inject: async (context) => {
+        node = await pick(context);
+        const at = Date.now();
+        await breakNode(node);
+        return at;
+      },
+      holdMs,
+      heal: () => mendNode(node),
+    };
+  };
+}
+
 export const SCENARIOS: Record<string, Scenario> = {
   "kill-primary": {
     description: "kill the primary's container",
@@ -42,36 +67,12 @@ export const SCENARIOS: Record<string, Scenario> = {
     // its own shutdown, leaves them running cut off from the swarm (the primary then fences itself
     // and a standby takes over): either way one primary at a time and no acknowledged write lost.
     description: "stop the primary node's Docker engine (SIGTERM, as an upgrade does), start it after 20 s",
-    fault: () => {
-      let node: NodeName;
-      return {
-        inject: async ({ primary }) => {
-          node = primary.node;
-          const at = Date.now();
-          await cluster.stopEngine(node);
-          return at;
-        },
-        holdMs: 20_000,
-        heal: () => cluster.startEngine(node),
-      };
-    },
+    fault: nodeFault(({ primary }) => primary.node, cluster.stopEngine, cluster.startEngine, 20_000),
   },
   "cut-primary": {
     description: "cut the primary's node off the network, heal after 20 s",
     primaryChanges: true,
-    fault: () => {
-      let node: NodeName;
-      return {
-        inject: async ({ primary }) => {
-          node = primary.node;
-          const at = Date.now();
-          await cluster.cutNode(node);
-          return at;
-        },
-        holdMs: 20_000,
-        heal: () => cluster.healNode(node),
-      };
-    },
+    fault: nodeFault(({ primary }) => primary.node, cluster.cutNode, cluster.healNode, 20_000),
   },
   "freeze-primary": {
     description: "SIGSTOP the primary's postmaster and children, SIGCONT after 15 s",
@@ -124,19 +125,7 @@ export const SCENARIOS: Record<string, Scenario> = {
   "cut-standby": {
     description: "cut a standby's node off the network, heal after 15 s",
     primaryChanges: false,
-    fault: () => {
-      let node: NodeName;
-      return {
-        inject: async ({ primary, stack, dataMembers }) => {
-          node = (await aStandby(stack, dataMembers, primary.name)).node;
-          const at = Date.now();
-          await cluster.cutNode(node);
-          return at;
-        },
-        holdMs: 15_000,
-        heal: () => cluster.healNode(node),
-      };
-    },
+    fault: nodeFault(async ({ primary, stack, dataMembers }) => (await aStandby(stack, dataMembers, primary.name)).node, cluster.cutNode, cluster.healNode, 15_000),
   },
 };
 
