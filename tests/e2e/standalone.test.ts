@@ -39,6 +39,13 @@ async function api(path: string, init?: RequestInit): Promise<any> {
 }
 const post = (value: string) => api("/items", { method: "POST", body: JSON.stringify({ value }), headers: { "content-type": "application/json" } });
 const values = async () => (await api("/items")).map((item: { value: string }) => item.value);
+let appPasswordBefore: string;
+
+/** A digest of the application's password as pgnode1 has it mounted (the password itself stays in the container). */
+async function appPasswordDigest(): Promise<string> {
+  const [db] = await swarm.runningTasks(`${STACK}_pgnode1`);
+  return (await swarm.execIn(db.node, db.containerId, ["sha256sum", "/run/secrets/pgswarm-app-password"])).split(" ")[0];
+}
 
 beforeAll(async () => {
   await requireTestbed();
@@ -46,6 +53,10 @@ beforeAll(async () => {
   await require("../harness/deploy").destroy(STACK, { volumes: true });
   deployment = await deployStack(standaloneStack());
   await swarm.waitConverged(STACK);
+});
+
+afterAll(async () => {
+  if (!process.env.PGSWARM_E2E_KEEP) await require("../harness/deploy").destroy(STACK, { volumes: true });
 });
 
 describe("standalone on a 3-node swarm", () => {
@@ -151,6 +162,7 @@ describe("standalone on a 3-node swarm", () => {
   });
 
   it("tearing down leaves no service, config, secret or node label behind, and keeps the volume", async () => {
+    appPasswordBefore = await appPasswordDigest();
     const removed = await harness.destroy(STACK);
     expect(removed.length).toBeGreaterThan(0);
     const { dockerOn, MANAGER } = require("../harness/testbed");
@@ -163,5 +175,15 @@ describe("standalone on a 3-node swarm", () => {
     // A dotted key given to toHaveProperty reads as a nested path and never matches: compare the keys themselves.
     expect(Object.keys(await swarm.nodeLabels("pgw1"))).not.toContain(`pgswarm.${STACK}.pgnode`);
     expect(await swarm.volumesOn(STACK)).toEqual([{ node: "pgw1", name: `${STACK}_pgnode1_data` }]);
+  });
+
+  it("up again on the kept volume: new passwords, and the app works with no manual step and finds its rows", async () => {
+    deployment = await deployStack(standaloneStack({ appReplicas: 2 }));
+    await swarm.waitConverged(STACK);
+    // A new state generates new passwords; the roles in the kept data directory must follow the new secrets.
+    expect(await appPasswordDigest()).not.toBe(appPasswordBefore);
+    expect(await swarm.eventually(values, 60_000)).toEqual(["before-restart", "after-restart"]);
+    await swarm.eventually(() => post("after-redeploy"), 30_000);
+    expect(await values()).toEqual(["before-restart", "after-restart", "after-redeploy"]);
   });
 });

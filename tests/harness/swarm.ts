@@ -49,7 +49,27 @@ export async function waitConverged(stack: string, timeoutMs = 240_000): Promise
     if (lagging.length === 0) return Date.now() - started;
     await sleep(1000);
   }
-  throw new Error(`stack ${stack} did not converge in ${timeoutMs / 1000} s: ${lagging.join(", ")}`);
+  throw new Error(`stack ${stack} did not converge in ${timeoutMs / 1000} s: ${lagging.join(", ")}\n${await recentTaskHistory(stack)}`);
+}
+
+/** The last tasks of each service of a stack with their node, state and error: why a service did not converge. */
+async function recentTaskHistory(stack: string): Promise<string> {
+  try {
+    const docker = await managerApi();
+    const names = await nodeNames(docker);
+    const lines: string[] = [];
+    for (const service of await stackServices(stack)) {
+      const tasks: any[] = await docker.listTasks({ filters: { service: [service.Spec.Name] } });
+      tasks.sort((a, b) => String(b.UpdatedAt).localeCompare(String(a.UpdatedAt)));
+      for (const task of tasks.slice(0, 6)) {
+        const status = task.Status ?? {};
+        lines.push(`  ${service.Spec.Name} on ${names.get(task.NodeID) ?? "(unassigned)"}: ${status.State} (want ${task.DesiredState}) ${status.Message ?? ""} ${status.Err ?? ""}`.trimEnd());
+      }
+    }
+    return lines.join("\n");
+  } catch (error) {
+    return `(task history unavailable: ${(error as Error).message})`;
+  }
 }
 
 /** Runs a command in a container on its node; returns stdout, throws with stderr on failure (or after timeoutMs). */

@@ -21,10 +21,14 @@ export const GATE_SCRIPT = "/usr/local/share/pgswarm/gate.lua";
 /** The agent paths each backend's members must answer 200 on. */
 export const ROLE_PATHS = { primary: "/primary", replicas: "/replica" } as const;
 
+/**
+ * Sessions are long (pools keep them): the replicas go by fewest sessions, which spreads a pool's
+ * connections evenly where round robin, started afresh on each router, favours the first server.
+ */
 function backend(name: keyof typeof ROLE_PATHS, path: string, members: string[], intervalMs: number): string {
   const servers = members.map((member) => `    server ${member} ${member}:${POSTGRES_PORT}`);
   return `backend ${name}
-    balance ${name === "primary" ? "first" : "roundrobin"}
+    balance ${name === "primary" ? "first" : "leastconn"}
     option httpchk
     http-check send meth GET uri ${path}
     http-check expect status 200

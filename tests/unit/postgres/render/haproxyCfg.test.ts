@@ -55,6 +55,12 @@ describe("haproxy.cfg", () => {
     expect(line).toContain("on-marked-down shutdown-sessions");
   });
 
+  it("spreads read sessions by fewest sessions (pools keep them long); the primary backend takes the first admitted server", () => {
+    const cfg = renderHaproxyCfg("ro", config, members);
+    expect(section(cfg, "backend replicas")).toContain("balance leastconn");
+    expect(section(cfg, "backend primary")).toContain("balance first");
+  });
+
   it("ro reads from replicas within the lag limit (bytes), and from the primary when none qualifies", () => {
     const cfg = renderHaproxyCfg("ro", config, members);
     expect(section(cfg, "frontend postgres")).toEqual(["no log", "bind :5432", "use_backend replicas if { nbsrv(replicas) gt 0 }", "default_backend primary"]);

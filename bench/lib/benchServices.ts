@@ -1,0 +1,117 @@
+/**
+ * The read-split bench's own services on the stack's DB network: one client
+ * container (the postgres image: pgbench, psql) holding the application's and
+ * the reader's password files, and the control router. Both are removed again
+ * by removeBenchServices.
+ */
+import { secretFile } from "../../components/contract";
+import { networkName, serviceName } from "../../components/names";
+import { runningTasks, type RunningTask } from "../../tests/harness/swarm";
+import { managerApi, MANAGER } from "../../tests/harness/testbed";
+import { CONTROL_PORTS, renderControlCfg } from "./controlRouter";
+
+export const CLIENT_SERVICE = "pgswarm-bench-client";
+export const CONTROL_SERVICE = "pgswarm-bench-control";
+/** The control's name on the DB network. */
+export const CONTROL_HOST = "bench-control";
+export { CONTROL_PORTS };
+/** Where the client keeps a libpq password file built from the mounted secrets. */
+export const CLIENT_PGPASS = "/tmp/pgswarm-bench.pgpass";
+
+const CONTROL_CONFIG_PATH = "/etc/pgswarm-bench/haproxy.cfg";
+const LABELS = { "pgswarm.bench": "read-split" };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function specOf(service: string): Promise<any> {
+  return (await (await managerApi()).getService(service).inspect()).Spec;
+}
+
+async function waitRunning(service: string, replicas: number, timeoutMs = 120_000): Promise<RunningTask[]> {
+  const started = Date.now();
+  for (;;) {
+    const tasks = await runningTasks(service);
+    if (tasks.length === replicas) return tasks;
+    if (Date.now() - started > timeoutMs) throw new Error(`${service}: ${tasks.length}/${replicas} tasks running after ${timeoutMs / 1000} s`);
+    await sleep(1000);
+  }
+}
+
+/** The client: sleeps, so the bench can exec pgbench in it; on the manager's node. */
+export async function startClient(stack: string, credentials: string[]): Promise<RunningTask> {
+  const docker = await managerApi();
+  const member = await specOf(serviceName(stack, "pgnode1"));
+  const wanted = new Set(credentials.map(secretFile));
+  const secrets = (member.TaskTemplate.ContainerSpec.Secrets as any[]).filter((secret) => wanted.has(secret.File.Name));
+  if (secrets.length !== wanted.size) throw new Error(`${stack}: pgnode1 does not hold every credential of ${credentials.join(", ")}`);
+  await docker.createService({
+    Name: CLIENT_SERVICE,
+    Labels: LABELS,
+    TaskTemplate: {
+      ContainerSpec: {
+        Image: member.TaskTemplate.ContainerSpec.Image,
+        Command: ["sleep", "infinity"],
+        User: "root",
+        Secrets: secrets.map((secret) => ({ ...secret, File: { ...secret.File, UID: "0", GID: "0", Mode: 0o400 } })),
+      },
+      Placement: { Constraints: [`node.hostname == ${MANAGER}`] },
+      Networks: [{ Target: networkName(stack, "db") }],
+      RestartPolicy: { Condition: "none" },
+    },
+    Mode: { Replicated: { Replicas: 1 } },
+    EndpointSpec: { Mode: "dnsrr" },
+  });
+  const [client] = await waitRunning(CLIENT_SERVICE, 1);
+  return client;
+}
+
+/** The control router, with the db-rw router's placement and replica count. */
+export async function startControl(stack: string, primary: string, standbys: string[]): Promise<RunningTask[]> {
+  const docker = await managerApi();
+  const router = await specOf(serviceName(stack, "db-rw"));
+  const configName = `${CONTROL_SERVICE}-${Date.now()}`;
+  const config = await docker.createConfig({
+    Name: configName,
+    Labels: LABELS,
+    Data: Buffer.from(renderControlCfg(primary, standbys)).toString("base64"),
+  });
+  const replicas = router.Mode.Replicated?.Replicas ?? 1;
+  await docker.createService({
+    Name: CONTROL_SERVICE,
+    Labels: LABELS,
+    TaskTemplate: {
+      ContainerSpec: {
+        Image: router.TaskTemplate.ContainerSpec.Image,
+        Command: ["haproxy", "-W", "-db", "-f", CONTROL_CONFIG_PATH],
+        Configs: [{ ConfigID: (config as any).id, ConfigName: configName, File: { Name: CONTROL_CONFIG_PATH, UID: "0", GID: "0", Mode: 0o444 } }],
+      },
+      Placement: router.TaskTemplate.Placement,
+      Networks: [{ Target: networkName(stack, "db"), Aliases: [CONTROL_HOST] }],
+    },
+    Mode: { Replicated: { Replicas: replicas } },
+    EndpointSpec: { Mode: "dnsrr" },
+  });
+  return waitRunning(CONTROL_SERVICE, replicas);
+}
+
+export async function removeBenchServices(): Promise<void> {
+  const docker = await managerApi();
+  for (const name of [CLIENT_SERVICE, CONTROL_SERVICE]) {
+    await docker
+      .getService(name)
+      .remove()
+      .catch(() => undefined);
+  }
+  // A config in use cannot go until its tasks are gone.
+  for (let attempt = 0; attempt < 30; attempt++) {
+    const configs = await docker.listConfigs({ filters: { label: ["pgswarm.bench=read-split"] } });
+    if (configs.length === 0) return;
+    for (const config of configs) await docker.getConfig(config.ID).remove().catch(() => undefined);
+    await sleep(1000);
+  }
+}
+
+/** A libpq password file in the client, from the mounted secrets: one line per role. */
+export function pgpassScript(roles: Array<{ user: string; credential: string }>): string {
+  const lines = roles.map(({ user, credential }) => `printf '*:*:*:%s:%s\\n' '${user}' "$(cat ${secretFile(credential)})"`);
+  return `umask 077; { ${lines.join("; ")}; } > ${CLIENT_PGPASS}`;
+}

@@ -1,0 +1,223 @@
+/**
+ * npm run bench:read-split -- [--rounds N] [--seconds S] [--scale K] [--json] [--keep]
+ *
+ * pgbench from one client container on a read-split stack's DB network, in one
+ * run, the paths alternating (rotated each round): directly against the
+ * primary; through db-rw and db-ro; through the control (a bare HAProxy, TCP,
+ * no checks, placed like the routers: its write frontend to the primary, its
+ * read frontend over the standbys); and through libpq's multi-host form as
+ * applications receive it (no hop). Workloads: select-only at 8 clients
+ * (throughput), select-only at 1 client (latency), and 9 select-only to 1
+ * TPC-B-like at 8 clients on the write paths (mixed). Also the routers' CPU at
+ * rest and each standby's share of the reads db-ro served. Prints JSON, then
+ * one summary line. Needs `npm run testbed:up`.
+ */
+import { multiHostUrl } from "../components/app/dbEnv";
+import { loadFromEngine, readUserOf, type StackConfig } from "../components/config";
+import { ENDPOINTS, POSTGRES_PORT } from "../components/contract";
+import { serviceName } from "../components/names";
+import { healEverything, members, psql, waitFullRedundancy, type Member } from "../tests/harness/cluster";
+import { deploy, destroy } from "../tests/harness/deploy";
+import { execIn, runningTasks, waitConverged, type RunningTask } from "../tests/harness/swarm";
+import { dockerOn, requireTestbed } from "../tests/harness/testbed";
+import { DEMO_PORT, replicatedStack } from "../tests/e2e/stacks";
+import { CLIENT_PGPASS, CONTROL_HOST, CONTROL_PORTS, CONTROL_SERVICE, pgpassScript, removeBenchServices, startClient, startControl } from "./lib/benchServices";
+import {
+  parsePgbenchOutput,
+  parseTransactionLog,
+  pathFigures,
+  pgbenchCommand,
+  readSplitRatios,
+  rotate,
+  shares,
+  summaryLine,
+  type PathFigures,
+  type PgbenchResult,
+  type Workload,
+} from "./lib/pgbench";
+
+const STACK = "benchrs";
+const DATA = ["pgnode1", "pgnode2", "pgnode3"];
+const STACK_CONFIG = replicatedStack({ topology: "read-split", appPort: DEMO_PORT + 4 });
+const LOG_PREFIX = "/tmp/pgswarm-bench-txn";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const progress = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+
+function option(args: string[], name: string, fallback: number): number {
+  const at = args.indexOf(name);
+  if (at < 0) return fallback;
+  const value = Number(args[at + 1]);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} wants a positive number, got "${args[at + 1]}"`);
+  return value;
+}
+
+/** Connection strings for each path, as the client container reaches them. */
+function pathTargets(config: StackConfig, primary: string): Record<string, string> {
+  const { name: database, user } = config.database;
+  const reader = readUserOf(config.database);
+  const conninfo = (host: string, port: number, role: string) => `host=${host} port=${port} user=${role} dbname=${database} connect_timeout=5`;
+  const endpoints = { rw: ENDPOINTS.rw, ro: ENDPOINTS.ro, port: POSTGRES_PORT, database, user, readUser: reader, members: DATA };
+  return {
+    direct: conninfo(primary, POSTGRES_PORT, user),
+    control: conninfo(CONTROL_HOST, CONTROL_PORTS.rw, user),
+    "db-rw": conninfo(ENDPOINTS.rw, POSTGRES_PORT, user),
+    "control-ro": conninfo(CONTROL_HOST, CONTROL_PORTS.ro, reader),
+    "db-ro": conninfo(ENDPOINTS.ro, POSTGRES_PORT, reader),
+    multihost: multiHostUrl(endpoints, user, "read-write"),
+    "multihost-ro": multiHostUrl(endpoints, reader, "prefer-standby"),
+  };
+}
+
+async function inClient(client: RunningTask, script: string, timeoutMs: number): Promise<string> {
+  return execIn(client.node, client.containerId, ["bash", "-c", `export PGPASSFILE=${CLIENT_PGPASS}; ${script}`], timeoutMs);
+}
+
+async function runPgbench(client: RunningTask, target: string, workload: Workload, clients: number, seconds: number): Promise<{ result: PgbenchResult; latencies: number[] }> {
+  const command = pgbenchCommand({ target, workload, clients, seconds, logPrefix: LOG_PREFIX, samplingRate: 0.1 });
+  const output = await inClient(client, `rm -f ${LOG_PREFIX}*; ${command} 2>&1`, (seconds + 60) * 1000);
+  const log = await inClient(client, `cat ${LOG_PREFIX}* 2>/dev/null; rm -f ${LOG_PREFIX}*`, 60_000);
+  return { result: parsePgbenchOutput(output), latencies: parseTransactionLog(log) };
+}
+
+/** Transactions each member has committed in the application database (its own counter: a standby counts its reads). */
+async function commitsPerMember(all: Member[], database: string): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const member of all) {
+    counts[member.name] = Number(await psql(member, `SELECT xact_commit FROM pg_stat_database WHERE datname = '${database}'`));
+  }
+  return counts;
+}
+
+/** Percent of one core each task of a service used over `seconds` with no load. */
+async function cpuAtRest(service: string, seconds: number): Promise<number[]> {
+  const tasks = await runningTasks(service);
+  const sample = async (task: RunningTask) => {
+    const stats: any = await dockerOn(task.node).getContainer(task.containerId).stats({ stream: false });
+    return { usage: Number(stats.cpu_stats.cpu_usage.total_usage), at: Date.parse(stats.read) };
+  };
+  const before = await Promise.all(tasks.map(sample));
+  await sleep(seconds * 1000);
+  const after = await Promise.all(tasks.map(sample));
+  return tasks.map((_, index) => Math.round(((after[index].usage - before[index].usage) / ((after[index].at - before[index].at) * 1e6)) * 10000) / 100);
+}
+
+interface Phase {
+  workload: Workload;
+  clients: number;
+  paths: string[];
+}
+
+const PHASES: Record<string, Phase> = {
+  selectOnly8: { workload: "select-only", clients: 8, paths: ["direct", "control", "db-rw", "control-ro", "db-ro", "multihost", "multihost-ro"] },
+  selectOnly1: { workload: "select-only", clients: 1, paths: ["direct", "control", "db-rw", "control-ro", "db-ro"] },
+  mixed8: { workload: "mixed", clients: 8, paths: ["direct", "control", "db-rw", "multihost"] },
+};
+
+async function waitStandbysReplayed(primary: Member, standbys: number): Promise<void> {
+  for (let attempt = 0; attempt < 120; attempt++) {
+    const caughtUp = Number(await psql(primary, "SELECT count(*) FROM pg_stat_replication WHERE replay_lsn = pg_current_wal_lsn()"));
+    if (caughtUp >= standbys) return;
+    await sleep(500);
+  }
+  throw new Error("the standbys did not replay pgbench's tables within 60 s");
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const rounds = option(args, "--rounds", 3);
+  const seconds = option(args, "--seconds", 10);
+  const scale = option(args, "--scale", 5);
+  const config = loadFromEngine(Object.fromEntries(Object.entries(STACK_CONFIG).map(([key, value]) => [key, JSON.stringify(value)])), STACK);
+  await requireTestbed();
+
+  progress(`deploying ${STACK} (read-split, 3 data members)`);
+  await healEverything();
+  await removeBenchServices();
+  await destroy(STACK, { volumes: true });
+  await deploy(STACK, STACK_CONFIG);
+  await waitConverged(STACK);
+  const primaryMember = await waitFullRedundancy(STACK, DATA, undefined, 240_000);
+  const all = await members(STACK, DATA);
+  const standbys = all.filter((member) => member.name !== primaryMember.name);
+  progress(`primary ${primaryMember.name}, standbys ${standbys.map((member) => member.name).join(", ")}`);
+
+  try {
+    const client = await startClient(STACK, ["app", "reader"]);
+    await inClient(client, pgpassScript([{ user: config.database.user, credential: "app" }, { user: readUserOf(config.database), credential: "reader" }]), 10_000);
+    await startControl(STACK, primaryMember.name, standbys.map((member) => member.name));
+    const targets = pathTargets(config, primaryMember.name);
+
+    progress(`pgbench -i -s ${scale}`);
+    await inClient(client, `pgbench -i -q -s ${scale} '${targets.direct}' 2>&1`, 600_000);
+    await waitStandbysReplayed(primaryMember, standbys.length);
+
+    progress("routers' CPU at rest (10 s)");
+    const [rw, ro, control] = await Promise.all(
+      [serviceName(STACK, ENDPOINTS.rw), serviceName(STACK, ENDPOINTS.ro), CONTROL_SERVICE].map((service) => cpuAtRest(service, 10)),
+    );
+    const routerCpuAtRestPercent = { "db-rw": rw, "db-ro": ro, control };
+
+    const figures: Record<string, Record<string, PathFigures>> = {};
+    const readCounts: Record<string, number> = Object.fromEntries(all.map((member) => [member.name, 0]));
+    for (const [phaseName, phase] of Object.entries(PHASES)) {
+      const results: Record<string, PgbenchResult[]> = {};
+      const latencies: Record<string, number[]> = {};
+      for (let round = 0; round < rounds; round++) {
+        for (const path of rotate(phase.paths, round)) {
+          const before = path === "db-ro" ? await commitsPerMember(all, config.database.name) : undefined;
+          const { result, latencies: sample } = await runPgbench(client, targets[path], phase.workload, phase.clients, seconds);
+          if (before) {
+            await sleep(1500); // a session's statistics reach the shared counters when it ends
+            const after = await commitsPerMember(all, config.database.name);
+            for (const member of all) readCounts[member.name] += after[member.name] - before[member.name];
+          }
+          (results[path] ??= []).push(result);
+          (latencies[path] ??= []).push(...sample);
+          progress(`${phaseName} round ${round + 1} ${path}: ${result.tps.toFixed(0)} tps, ${result.latencyAverageMs} ms average`);
+        }
+      }
+      figures[phaseName] = Object.fromEntries(phase.paths.map((path) => [path, pathFigures(results[path], latencies[path])]));
+    }
+
+    const readShares = shares(readCounts);
+    const fairShare = 1 / standbys.length;
+    const ratios = readSplitRatios(figures.selectOnly8, figures.selectOnly1);
+    const acceptance = {
+      dbRoAtLeast095Control: ratios.dbRoOverControl >= 0.95,
+      dbRwAtLeast095Control: ratios.dbRwOverControl >= 0.95,
+      multihostAtLeast095Direct: ratios.multihostOverDirect >= 0.95,
+      dbRwAddedLatencyAtMost12Control: ratios.dbRwAddedLatencyOverControl <= 1.2,
+      everyReplicaAtLeastHalfItsShare: standbys.every((member) => readShares[member.name] >= fairShare / 2),
+    };
+    const report = {
+      bench: "read-split",
+      rounds,
+      secondsPerRun: seconds,
+      scale,
+      primary: primaryMember.name,
+      standbys: standbys.map((member) => member.name),
+      targets,
+      routerCpuAtRestPercent,
+      ...figures,
+      readShares,
+      ratios,
+      acceptance,
+    };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    const cpu = (values: number[]) => values.map((value) => value.toFixed(2)).join("/");
+    const spread = standbys.map((member) => `${member.name} ${(readShares[member.name] * 100).toFixed(0)}%`).join(", ");
+    process.stdout.write(
+      `${summaryLine(ratios, `db-ro reads: ${spread}; routers at rest: db-rw ${cpu(rw)} %, db-ro ${cpu(ro)} %, control ${cpu(control)} % of a core; ${rounds} rounds × ${seconds} s`)}\n`,
+    );
+  } finally {
+    await removeBenchServices();
+    if (!args.includes("--keep")) await destroy(STACK, { volumes: true });
+  }
+}
+
+main().catch(async (error) => {
+  process.stderr.write(`${(error as Error).stack ?? error}\n`);
+  await removeBenchServices().catch(() => undefined);
+  process.exit(1);
+});
