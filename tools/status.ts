@@ -8,8 +8,8 @@
  * when there are warnings.
  */
 import type Docker from "dockerode";
-import { runCli, stackArgument } from "./lib/cli";
-import { dockerFor, dockerHostFor, lastJson, retryWhileSwarmElects, runCtl } from "./lib/ctlService";
+import { runCli, stackArgument, watchIntervalMs } from "./lib/cli";
+import { dockerFor, dockerHostFor, followCtl, lastJson, retryWhileSwarmElects, runCtl } from "./lib/ctlService";
 import { renderStatus, statusWarnings, type ServiceTasks, type StatusSnapshot } from "./lib/statusView";
 
 async function serviceTasks(docker: Docker, stack: string): Promise<ServiceTasks[]> {
@@ -41,19 +41,65 @@ async function snapshot(docker: Docker, stack: string): Promise<StatusSnapshot> 
   return { ...answer, services };
 }
 
+const USAGE = "npm run status -- <stack> [--json] [--watch [seconds]] [--docker-host URL]";
+
+function show(current: StatusSnapshot, json: boolean, watching: boolean): number {
+  const warnings = statusWarnings(current);
+  if (json) process.stdout.write(`${JSON.stringify({ ...current, warnings })}\n`);
+  else process.stdout.write(`${watching ? "\x1b[2J\x1b[H" : ""}${renderStatus(current)}`);
+  return warnings.length ? 3 : 0;
+}
+
+/**
+ * --watch: one ctl stays in the cluster and prints the agents' answers every
+ * interval; each is shown with Swarm's tasks as it arrives, so the view trails
+ * the cluster by at most an interval (a fresh ctl per refresh would add a task
+ * start each time). If the ctl's task ends (its node was lost), another starts.
+ */
+async function watch(docker: Docker, stack: string, everyMs: number, json: boolean): Promise<never> {
+  let follower: Awaited<ReturnType<typeof followCtl>> | undefined;
+  const quit = () => void (follower?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  process.once("SIGINT", quit);
+  process.once("SIGTERM", quit);
+  for (;;) {
+    let busy = false;
+    let next: StatusSnapshot | undefined;
+    const render = async () => {
+      while (next) {
+        const answer = next;
+        next = undefined;
+        show({ ...answer, services: await serviceTasks(docker, stack) }, json, true);
+      }
+      busy = false;
+    };
+    try {
+      follower = await followCtl(docker, stack, ["status", "--every", String(everyMs)], (line) => {
+        const answer = lastJson(line);
+        if (!answer?.members) return;
+        next = answer; // only the newest answer is shown when Swarm's task list is slow to come
+        if (!busy) {
+          busy = true;
+          void render().catch((error) => {
+            busy = false;
+            process.stderr.write(`${(error as Error).message}\n`);
+          });
+        }
+      });
+      await follower.ended;
+    } catch (error) {
+      process.stderr.write(`${(error as Error).message}\n`);
+    }
+    await follower?.stop();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
 runCli(async () => {
   const argv = process.argv.slice(2);
-  const stack = stackArgument(argv, "npm run status -- <stack> [--json] [--watch [seconds]] [--docker-host URL]");
+  const stack = stackArgument(argv, USAGE);
   const docker = dockerFor(dockerHostFor(stack, argv));
   const json = argv.includes("--json");
-  const watchAt = argv.indexOf("--watch");
-  const everySeconds = watchAt >= 0 ? Number(/^\d+$/.test(argv[watchAt + 1] ?? "") ? argv[watchAt + 1] : 2) : 0;
-  for (;;) {
-    const current = await snapshot(docker, stack);
-    const warnings = statusWarnings(current);
-    if (json) process.stdout.write(`${JSON.stringify({ ...current, warnings })}\n`);
-    else process.stdout.write(`${everySeconds ? "\x1b[2J\x1b[H" : ""}${renderStatus(current)}`);
-    if (!everySeconds) return warnings.length ? 3 : 0;
-    await new Promise((resolve) => setTimeout(resolve, everySeconds * 1000));
-  }
+  const everyMs = watchIntervalMs(argv, USAGE);
+  if (everyMs) return watch(docker, stack, everyMs, json);
+  return show(await snapshot(docker, stack), json, false);
 });

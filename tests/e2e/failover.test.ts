@@ -182,6 +182,40 @@ describe("npm run status", () => {
       }),
     );
   };
+  const sameMembers = (a: string[], b: string[]) => a.length === b.length && a.every((name) => b.includes(name));
+
+  /** `npm run status -- <stack> --json --watch 0.5` in the background, as an operator leaves it running. */
+  const watchStatus = (node: string) => {
+    const { spawn } = require("child_process") as typeof import("child_process");
+    // One node process (tsx as a loader, not a launcher), so SIGTERM reaches the tool and it removes its ctl service.
+    const child = spawn(process.execPath, ["--import", "tsx", "tools/status.ts", STACK, "--json", "--watch", "0.5"], { env: { ...process.env, DOCKER_HOST: node } });
+    const documents: Array<{ at: number; document: any }> = [];
+    let pending = "";
+    let stderr = "";
+    let resolveFirst: () => void;
+    const firstDocument = new Promise<void>((resolve, reject) => {
+      resolveFirst = resolve;
+      setTimeout(() => reject(new Error(`status --watch printed nothing in 90 s: ${stderr}`)), 90_000).unref();
+    });
+    child.stdout.on("data", (chunk: Buffer) => {
+      const lines = (pending + chunk.toString("utf8")).split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines.filter(Boolean)) {
+        documents.push({ at: Date.now(), document: JSON.parse(line) });
+        resolveFirst();
+      }
+    });
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    const exited = new Promise((resolve) => child.on("exit", resolve));
+    return {
+      documents,
+      firstDocument,
+      stop: async () => {
+        child.kill("SIGTERM");
+        await exited;
+      },
+    };
+  };
   const leaders = (document: any) => document.members.filter((member: any) => member.role === "primary" && member.leaseValid).map((member: any) => member.name);
 
   it("shows one primary, streaming standbys and what each router admits; warns during a failover; is clean after it", async () => {
@@ -200,14 +234,21 @@ describe("npm run status", () => {
     for (const router of rwRouters) expect(router.pools.primary).toEqual([primaryAtRest]);
     expect(rest.document.services.map((service: any) => service.part)).toEqual(expect.arrayContaining([...DATA, "db-rw", "web"]));
 
+    // An operator watching from another manager: each document as the tool prints it, with when it came.
+    const primaryNode = rest.document.services.find((service: any) => service.part === primaryAtRest).running[0].node;
+    const { NODES } = require("../harness/testbed") as typeof import("../harness/testbed");
+    const watched = watchStatus(nodeHost(NODES.find((node) => node !== primaryNode)!));
+    await watched.firstDocument;
+
     let during: StatusRun | undefined;
     let cutNode = "";
+    let faultAt = 0;
     const result = await chaos.runScenario("status-during-failover", options, {
       inject: async ({ primary }) => {
         cutNode = primary.node;
-        const at = Date.now();
+        faultAt = Date.now();
         await cluster.cutNode(primary.node);
-        return at;
+        return faultAt;
       },
       holdMs: 8000,
       heal: async ({ primary }) => {
@@ -216,7 +257,14 @@ describe("npm run status", () => {
         await cluster.healNode(primary.node as any);
       },
     });
+    await watched.stop();
     expectSafe(result);
+    // The failover is complete when writes resume through db-rw; the watch must show the new primary by then + 2 s.
+    const completedAt = faultAt + result.resumedMs;
+    const shown = watched.documents.find((entry) => entry.at > faultAt && sameMembers(leaders(entry.document), [result.primaryAfter]));
+    const lagMs = shown ? shown.at - completedAt : Number.POSITIVE_INFINITY;
+    process.stdout.write(`status --watch showed ${result.primaryAfter} as primary ${lagMs} ms after writes resumed (${watched.documents.length} documents)\n`);
+    expect(lagMs).toBeLessThanOrEqual(2000);
     expect(during?.code).toBe(3);
     expect(during?.document.warnings).toContain(`${result.primaryBefore}: its agent does not answer`);
     expect(leaders(during?.document)).toEqual([expect.not.stringMatching(result.primaryBefore)]);

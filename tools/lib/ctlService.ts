@@ -72,7 +72,8 @@ export async function retryWhileSwarmElects<T>(action: () => Promise<T>, attempt
   }
 }
 
-export async function runCtl(docker: Docker, stack: string, args: string[], timeoutMs = 120_000): Promise<CtlResult> {
+/** Creates the ctl service running `pgswarm-ctl <args>`; the caller removes it. */
+async function createCtlService(docker: Docker, stack: string, args: string[]): Promise<{ id: string; service: Docker.Service; selfNodeId: string }> {
   const template = await retryWhileSwarmElects(() => memberSpec(docker, stack));
   const container = template.TaskTemplate.ContainerSpec;
   const keyFile = secretFile(AGENT_KEY_CREDENTIAL);
@@ -83,10 +84,10 @@ export async function runCtl(docker: Docker, stack: string, args: string[], time
   const name = `${stack}_ctl-${Date.now().toString(36)}`;
   // On the manager we talk to, when it takes tasks: Swarm may still count a node that was just cut off as ready,
   // and a task scheduled there would never run.
+  const selfNodeId: string = await retryWhileSwarmElects(async () => ((await docker.info()) as any).Swarm.NodeID);
   const self = await retryWhileSwarmElects(async () => {
-    const info: any = await docker.info();
-    const node: any = await docker.getNode(info.Swarm.NodeID).inspect();
-    return node.Spec?.Availability === "active" ? [`node.id==${info.Swarm.NodeID}`] : [];
+    const node: any = await docker.getNode(selfNodeId).inspect();
+    return node.Spec?.Availability === "active" ? [`node.id==${selfNodeId}`] : [];
   });
   const created = await retryWhileSwarmElects(() => docker.createService({
     Name: name,
@@ -106,7 +107,11 @@ export async function runCtl(docker: Docker, stack: string, args: string[], time
     EndpointSpec: { Mode: "dnsrr" },
   } as any));
   const id = (created as any).id ?? (created as any).ID;
-  const service = docker.getService(id);
+  return { id, service: docker.getService(id), selfNodeId };
+}
+
+export async function runCtl(docker: Docker, stack: string, args: string[], timeoutMs = 120_000): Promise<CtlResult> {
+  const { id, service } = await createCtlService(docker, stack, args);
   try {
     const started = Date.now();
     for (;;) {
@@ -124,6 +129,58 @@ export async function runCtl(docker: Docker, stack: string, args: string[], time
     }
   } finally {
     await service.remove().catch(() => undefined);
+  }
+}
+
+/** Splits a stream of text chunks into whole lines (a chunk may end mid-line). */
+export function lineSplitter(onLine: (line: string) => void): (chunk: string) => void {
+  let pending = "";
+  return (chunk) => {
+    pending += chunk;
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) if (line.trim()) onLine(line);
+  };
+}
+
+/**
+ * Runs a long-lived ctl (`status --every <ms>`) and hands each line it prints
+ * to onLine as it comes, until stop() (which removes the service) or the task ends.
+ */
+export async function followCtl(docker: Docker, stack: string, args: string[], onLine: (line: string) => void): Promise<{ stop: () => Promise<void>; ended: Promise<void> }> {
+  const { id, service, selfNodeId } = await createCtlService(docker, stack, args);
+  const stop = () => service.remove().then(() => undefined, () => undefined);
+  try {
+    let task: any;
+    for (let waited = 0; ; waited += 200) {
+      [task] = await retryWhileSwarmElects(() => docker.listTasks({ filters: { service: [id] } }));
+      const state = task?.Status?.State;
+      if (state === "running") break;
+      if (["complete", "failed", "rejected", "shutdown"].includes(state)) throw new Error(`pgswarm-ctl ${args.join(" ")} ended at once: ${task.Status.Err ?? state}`);
+      if (waited > 60_000) throw new Error(`pgswarm-ctl ${args.join(" ")} did not start within 60 s (task ${state ?? "not scheduled"})`);
+      await sleep(200);
+    }
+    // On the node we talk to, read the container's own log: it keeps flowing while Swarm's managers elect
+    // (a service's log goes through the leader).
+    const options = { stdout: true, stderr: true, follow: true } as any;
+    const containerId = task.Status?.ContainerStatus?.ContainerID;
+    const stream: NodeJS.ReadableStream = (
+      task.NodeID === selfNodeId && containerId ? await docker.getContainer(containerId).logs(options) : await service.logs(options)
+    ) as any;
+    const split = lineSplitter(onLine);
+    const { PassThrough } = await import("stream");
+    const out = new PassThrough();
+    out.on("data", (chunk: Buffer) => split(chunk.toString("utf8")));
+    docker.modem.demuxStream(stream, out, out);
+    const ended = new Promise<void>((resolve) => {
+      stream.on("end", () => resolve());
+      stream.on("error", () => resolve());
+      stream.on("close", () => resolve());
+    });
+    return { stop: async () => { (stream as any).destroy?.(); await stop(); }, ended };
+  } catch (error) {
+    await stop();
+    throw error;
   }
 }
 

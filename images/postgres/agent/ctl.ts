@@ -7,24 +7,41 @@ import type { ClusterSpec } from "../../../components/contract";
 import type { MemberStatus } from "./member";
 import type { Peers } from "./peers";
 import { sleep } from "./process";
-import { routerPools } from "./routerPools";
+import { routerEndpoints, routerPools } from "./routerPools";
 
-async function statuses(spec: ClusterSpec, peers: Peers): Promise<Array<MemberStatus | { name: string; unreachable: true }>> {
+async function statuses(spec: ClusterSpec, peers: Peers, timeoutMs = 1500): Promise<Array<MemberStatus | { name: string; unreachable: true }>> {
   return Promise.all(
-    spec.members.map(async (member) => (await peers.get<MemberStatus>(member.name, "/status", 1500)) ?? { name: member.name, unreachable: true as const }),
+    spec.members.map(async (member) => (await peers.get<MemberStatus>(member.name, "/status", timeoutMs)) ?? { name: member.name, unreachable: true as const }),
   );
 }
 
 const isLeader = (status: MemberStatus | { unreachable: true }): status is MemberStatus =>
   !("unreachable" in status) && status.role === "primary" && status.leaseValid;
 
+/** The interval of `status --every <ms>` (100 ms to 60 s), or 0 for one document. */
+export function statusInterval(args: string[]): number {
+  const at = args.indexOf("--every");
+  if (at < 0) return 0;
+  const ms = Number(args[at + 1]);
+  if (!Number.isInteger(ms) || ms < 100 || ms > 60_000) throw new Error(`status --every wants milliseconds from 100 to 60000, got "${args[at + 1] ?? ""}"`);
+  return ms;
+}
+
 export async function ctl(args: string[], spec: ClusterSpec, peers: Peers): Promise<void> {
   const [verb, target] = args;
   const print = (document: unknown) => process.stdout.write(`${JSON.stringify(document)}\n`);
   if (verb === "status") {
-    const [members, routers] = await Promise.all([statuses(spec, peers), routerPools(spec.stack)]);
-    print({ stack: spec.stack, topology: spec.topology, replicaMaxLagBytes: spec.replicaMaxLagBytes, members, routers, at: new Date().toISOString() });
-    return;
+    // `status --every <ms>`: a document per interval until stopped (npm run status --watch follows them).
+    const everyMs = statusInterval(args);
+    for (;;) {
+      const started = Date.now();
+      // Watching, an unreachable member must not hold every document back for long.
+      const waitMs = everyMs ? Math.min(1500, Math.max(1000, everyMs)) : 1500;
+      const [members, routers] = await Promise.all([statuses(spec, peers, waitMs), routerPools(spec.stack, routerEndpoints(spec.topology), waitMs)]);
+      print({ stack: spec.stack, topology: spec.topology, replicaMaxLagBytes: spec.replicaMaxLagBytes, members, routers, at: new Date().toISOString() });
+      if (!everyMs) return;
+      await sleep(Math.max(0, everyMs - (Date.now() - started)));
+    }
   }
   if (verb === "switchover") {
     const before = (await statuses(spec, peers)).find(isLeader);
@@ -52,5 +69,5 @@ export async function ctl(args: string[], spec: ClusterSpec, peers: Peers): Prom
     process.exitCode = 1;
     return;
   }
-  throw new Error(`usage: pgswarm-agent ctl status | switchover [pgnodeN]`);
+  throw new Error(`usage: pgswarm-agent ctl status [--every <ms>] | switchover [pgnodeN]`);
 }

@@ -40,13 +40,21 @@ export interface RouterTask {
   pools?: Record<string, string[]>;
 }
 
-/** Every router task of the stack and what it admits (run inside the stack's DB network). */
-export async function routerPools(stack: string, timeoutMs = 1500): Promise<RouterTask[]> {
+/** The routers a topology has: db-ro only in read-split. */
+export const routerEndpoints = (topology: string): string[] => (topology === "read-split" ? [ENDPOINTS.rw, ENDPOINTS.ro] : [ENDPOINTS.rw]);
+
+/**
+ * Every router task of the stack and what it admits (run inside the stack's DB
+ * network). A name Docker's DNS does not know is passed on to the host's
+ * resolvers, which may never answer: each lookup gets one short try.
+ */
+export async function routerPools(stack: string, endpoints: string[], timeoutMs = 1500): Promise<RouterTask[]> {
   const dns = require("dns") as typeof import("dns");
+  const resolver = new dns.promises.Resolver({ timeout: Math.min(timeoutMs, 1000), tries: 1 });
   const tasks: RouterTask[] = [];
-  for (const endpoint of [ENDPOINTS.rw, ENDPOINTS.ro]) {
+  for (const endpoint of endpoints) {
     const service = `${stack}_${endpoint}`;
-    const addresses = await dns.promises.resolve4(`tasks.${service}`).catch(() => [] as string[]);
+    const addresses = await resolver.resolve4(`tasks.${service}`).catch(() => [] as string[]);
     for (const address of addresses.sort()) {
       const pools = await fetch(`http://${address}:${ROUTER_METRICS_PORT}/metrics`, { signal: AbortSignal.timeout(timeoutMs) })
         .then(async (response) => {

@@ -1,4 +1,4 @@
-import { admitted, parseServerStates } from "../../../images/postgres/agent/routerPools";
+import { admitted, parseServerStates, routerEndpoints } from "../../../images/postgres/agent/routerPools";
 
 describe("a router's pools, from HAProxy's Prometheus text", () => {
   const metrics = [
@@ -29,5 +29,13 @@ describe("a router's pools, from HAProxy's Prometheus text", () => {
   it("reads the numeric form of older exporters", () => {
     const states = parseServerStates('haproxy_server_status{proxy="primary",server="pgnode1"} 2\nhaproxy_server_status{proxy="primary",server="pgnode2"} 1');
     expect(states).toEqual({ primary: { pgnode1: "MAINT", pgnode2: "UP" } });
+  });
+});
+
+describe("which routers a topology has", () => {
+  it("asks for db-ro only in read-split (a name that does not exist waits on the host's resolvers)", () => {
+    expect(routerEndpoints("standalone")).toEqual(["db-rw"]);
+    expect(routerEndpoints("replicated")).toEqual(["db-rw"]);
+    expect(routerEndpoints("read-split")).toEqual(["db-rw", "db-ro"]);
   });
 });
