@@ -41,6 +41,8 @@ async function snapshot(docker: Docker, stack: string): Promise<StatusSnapshot> 
   return { ...answer, services };
 }
 
+/** A watching ctl ends by itself after this long and the watch starts another: one killed with its watcher goes soon. */
+const CTL_LIFETIME_S = 600;
 const USAGE = "npm run status -- <stack> [--json] [--watch [seconds]] [--docker-host URL]";
 
 function show(current: StatusSnapshot, json: boolean, watching: boolean): number {
@@ -73,7 +75,7 @@ async function watch(docker: Docker, stack: string, everyMs: number, json: boole
       busy = false;
     };
     try {
-      follower = await followCtl(docker, stack, ["status", "--every", String(everyMs)], (line) => {
+      follower = await followCtl(docker, stack, ["status", "--every", String(everyMs), "--for", String(CTL_LIFETIME_S)], (line) => {
         const answer = lastJson(line);
         if (!answer?.members) return;
         next = answer; // only the newest answer is shown when Swarm's task list is slow to come

@@ -125,7 +125,7 @@ export function summaryLine(ratios: ReadSplitRatios, extra: string): string {
   return (
     `read-split: control/direct=${fixed(ratios.controlOverDirect)} db-ro/control=${fixed(ratios.dbRoOverControl)} ` +
     `db-rw/control=${fixed(ratios.dbRwOverControl)} multihost/direct=${fixed(ratios.multihostOverDirect)} ` +
-    `db-rw-added-latency/control=${fixed(ratios.dbRwAddedLatencyOverControl)}; ${extra}`
+    `| at 1 client db-rw adds ${fixed(ratios.dbRwAddedLatencyOverControl)}x the control's latency | ${extra}`
   );
 }
 

@@ -41,6 +41,14 @@ export function endpointModeFor(service: ServiceConfig): "vip" | "dnsrr" {
   return service.publish.some((published) => published.mode === "ingress") ? "vip" : "dnsrr";
 }
 
+/**
+ * Start-first keeps an app serving through an update, but a host-mode port can be bound by one task
+ * per node only: the new task would wait for the port forever. Those services update stop-first.
+ */
+export function updateOrderFor(service: Pick<ServiceConfig, "publish">): "start-first" | "stop-first" {
+  return service.publish.some((published) => published.mode === "host") ? "stop-first" : "start-first";
+}
+
 export class AppService extends pulumi.ComponentResource {
   readonly service: docker.Service;
   readonly serviceName: string;
@@ -70,11 +78,11 @@ export class AppService extends pulumi.ComponentResource {
         updateConfig: {
           parallelism: service.update.parallelism,
           delay: service.update.delay,
-          order: "start-first",
+          order: updateOrderFor(service),
           failureAction: "rollback",
           monitor: "15s",
         },
-        rollbackConfig: { parallelism: service.update.parallelism, order: "start-first" },
+        rollbackConfig: { parallelism: service.update.parallelism, order: updateOrderFor(service) },
         taskSpec: {
           containerSpec: {
             image: args.image,

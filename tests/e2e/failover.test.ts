@@ -238,12 +238,15 @@ describe("npm run status", () => {
     const primaryNode = rest.document.services.find((service: any) => service.part === primaryAtRest).running[0].node;
     const { NODES } = require("../harness/testbed") as typeof import("../harness/testbed");
     const watched = watchStatus(nodeHost(NODES.find((node) => node !== primaryNode)!));
-    await watched.firstDocument;
+    await watched.firstDocument.catch(async (error) => {
+      await watched.stop();
+      throw error;
+    });
 
     let during: StatusRun | undefined;
     let cutNode = "";
     let faultAt = 0;
-    const result = await chaos.runScenario("status-during-failover", options, {
+    const scenario = chaos.runScenario("status-during-failover", options, {
       inject: async ({ primary }) => {
         cutNode = primary.node;
         faultAt = Date.now();
@@ -257,7 +260,8 @@ describe("npm run status", () => {
         await cluster.healNode(primary.node as any);
       },
     });
-    await watched.stop();
+    // Stopped whatever happens: its ctl service would otherwise hold the stack's secrets.
+    const result = await scenario.finally(() => watched.stop());
     expectSafe(result);
     // The failover is complete when writes resume through db-rw; the watch must show the new primary by then + 2 s.
     const completedAt = faultAt + result.resumedMs;

@@ -44,7 +44,10 @@ export async function waitConverged(stack: string, timeoutMs = 240_000): Promise
     for (const service of await stackServices(stack)) {
       const wanted = service.Spec.Mode.Replicated?.Replicas ?? 1;
       const running = await runningTasks(service.Spec.Name);
+      // An update in flight (or stuck) still counts the old tasks as running: converged means it finished.
+      const update = service.UpdateStatus?.State;
       if (running.length !== wanted) lagging.push(`${service.Spec.Name} ${running.length}/${wanted}`);
+      else if (update && update !== "completed") lagging.push(`${service.Spec.Name} update ${update}: ${service.UpdateStatus.Message ?? ""}`);
     }
     if (lagging.length === 0) return Date.now() - started;
     await sleep(1000);

@@ -213,6 +213,15 @@ describe("application services", () => {
     expect(web.taskSpec.placement.constraints).toEqual(["node.labels.role == app"]);
   });
 
+  it("a service publishing a host-mode port updates stop-first: a second task could not bind the port on the node", async () => {
+    const config = stackFileConfig("prod");
+    config["pgswarm:services"] = { ...config["pgswarm:services"], edge: { image: "nginx:1", database: "none", publish: [{ port: 8080, target: 80, mode: "host" }] } };
+    const result = await runStack("prod", config);
+    const edge = serviceNamed(result, "prod_edge").inputs;
+    expect(edge.updateConfig).toMatchObject({ order: "stop-first", failureAction: "rollback" });
+    expect(edge.rollbackConfig).toMatchObject({ order: "stop-first" });
+  });
+
   it("a service with database: none gets no DB network, variables or credentials", async () => {
     const config = stackFileConfig("prod");
     config["pgswarm:services"] = { ...config["pgswarm:services"], static: { image: "nginx:1", database: "none" } };

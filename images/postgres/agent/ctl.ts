@@ -27,19 +27,30 @@ export function statusInterval(args: string[]): number {
   return ms;
 }
 
+/** `--for <s>` of `status --every`: how long to go on (1 s to a day; 10 minutes unless given). */
+export function statusLifetimeMs(args: string[]): number {
+  const at = args.indexOf("--for");
+  if (at < 0) return 600_000;
+  const seconds = Number(args[at + 1]);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 86_400) throw new Error(`status --for wants seconds from 1 to 86400, got "${args[at + 1] ?? ""}"`);
+  return seconds * 1000;
+}
+
 export async function ctl(args: string[], spec: ClusterSpec, peers: Peers): Promise<void> {
   const [verb, target] = args;
   const print = (document: unknown) => process.stdout.write(`${JSON.stringify(document)}\n`);
   if (verb === "status") {
-    // `status --every <ms>`: a document per interval until stopped (npm run status --watch follows them).
+    // `status --every <ms> [--for <s>]`: a document per interval (npm run status --watch follows them), for at
+    // most --for seconds, so a ctl whose watcher was killed outright does not outlive it for long.
     const everyMs = statusInterval(args);
+    const until = Date.now() + statusLifetimeMs(args);
     for (;;) {
       const started = Date.now();
       // Watching, an unreachable member must not hold every document back for long.
       const waitMs = everyMs ? Math.min(1500, Math.max(1000, everyMs)) : 1500;
       const [members, routers] = await Promise.all([statuses(spec, peers, waitMs), routerPools(spec.stack, routerEndpoints(spec.topology), waitMs)]);
       print({ stack: spec.stack, topology: spec.topology, replicaMaxLagBytes: spec.replicaMaxLagBytes, members, routers, at: new Date().toISOString() });
-      if (!everyMs) return;
+      if (!everyMs || Date.now() >= until) return;
       await sleep(Math.max(0, everyMs - (Date.now() - started)));
     }
   }
@@ -69,5 +80,5 @@ export async function ctl(args: string[], spec: ClusterSpec, peers: Peers): Prom
     process.exitCode = 1;
     return;
   }
-  throw new Error(`usage: pgswarm-agent ctl status [--every <ms>] | switchover [pgnodeN]`);
+  throw new Error(`usage: pgswarm-agent ctl status [--every <ms> [--for <s>]] | switchover [pgnodeN]`);
 }

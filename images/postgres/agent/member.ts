@@ -520,6 +520,8 @@ export class Member {
   private async election(handover: boolean): Promise<boolean> {
     const position = this.position();
     if (!position) return false;
+    // The leader of the term being replaced; in a handover it is stopping on purpose and is not lost.
+    const lostLeader = handover || this.state.leader === this.me.name ? undefined : this.state.leader;
     this.phase = "candidate";
     try {
       if (!handover) {
@@ -567,7 +569,7 @@ export class Member {
       }
       this.save({ ...this.state, leader: this.me.name, ledTerm: request.term });
       log(`elected leader of term ${request.term} with ${1 + votes.granted} of ${this.spec.members.length} votes${handover ? " (handover)" : ""}`);
-      await this.becomeLeader();
+      await this.becomeLeader(lostLeader);
       return true;
     } finally {
       if (this.phase === "candidate") this.phase = "standby";
@@ -589,7 +591,7 @@ export class Member {
 
   // ---------------------------------------------------------------- leading
 
-  private newSyncManager(): SyncManager {
+  private newSyncManager(lostLeader?: string): SyncManager {
     return new SyncManager(
       {
         leader: this.me.name,
@@ -597,17 +599,18 @@ export class Member {
         target: this.spec.synchronousCount,
         degradeAfterMs: Math.round(this.timing.timeoutMs / 2),
         raiseWithinBytes: 8n * 1024n * 1024n,
+        lostLeader,
       },
       this.state.syncSet,
     );
   }
 
   /** A standby that won an election: require as much as its sync set implies, then promote. */
-  private async becomeLeader(): Promise<void> {
+  private async becomeLeader(lostLeader?: string): Promise<void> {
     this.phase = "promoting";
     this.leadingSince = this.now();
     this.leaseUntil = 0;
-    this.sync = this.newSyncManager();
+    this.sync = this.newSyncManager(lostLeader);
     this.ackedSet = undefined;
     this.proposedSet = this.sync.electable(this.sync.config);
     this.syncNames = renderSyncNames(this.sync.config);

@@ -61,6 +61,12 @@ export interface SyncOptions {
   degradeAfterMs: number;
   /** A returning standby is required again once it is this close to the leader. */
   raiseWithinBytes: bigint;
+  /**
+   * The leader this one was elected to replace (not a handover): it was silent
+   * for a whole timeout already, so waiting the grace period for it to stream
+   * only holds commits back.
+   */
+  lostLeader?: string;
 }
 
 export class SyncManager {
@@ -68,12 +74,14 @@ export class SyncManager {
   private blockedSince?: number;
   private shrink?: { survivors: string[]; from: bigint; since: number };
   private grow?: { members: string[]; from: bigint };
+  private lostLeader?: string;
 
   constructor(
     private readonly options: SyncOptions,
     inheritedSet: string[] | undefined,
   ) {
     this.config = this.initialConfig(inheritedSet);
+    this.lostLeader = options.lostLeader;
   }
 
   get allData(): string[] {
@@ -110,12 +118,17 @@ export class SyncManager {
     const streaming = this.options.standbys.filter((name) => flush.has(name));
     const holds = (name: string, lsn: bigint) => (flush.get(name) ?? -1n) >= lsn;
 
+    // Once the replaced leader streams again it is a standby like any other.
+    if (this.lostLeader && flush.has(this.lostLeader)) this.lostLeader = undefined;
+
     // Commits cannot complete: fewer required standbys stream than the config asks for.
     const satisfiable = this.config.names.filter((name) => flush.has(name)).length >= this.config.count;
     if (!satisfiable) {
       this.grow = undefined;
       this.blockedSince ??= inputs.nowMs;
-      if (inputs.nowMs - this.blockedSince < this.options.degradeAfterMs) return {};
+      const missing = this.config.names.filter((name) => !flush.has(name));
+      const onlyTheLostLeader = missing.length > 0 && missing.every((name) => name === this.lostLeader);
+      if (!onlyTheLostLeader && inputs.nowMs - this.blockedSince < this.options.degradeAfterMs) return {};
       if (!this.shrink || !sameSet(this.shrink.survivors, streaming)) {
         this.shrink = { survivors: streaming, from: inputs.leaderLsn, since: inputs.nowMs };
       }

@@ -36,6 +36,24 @@ describe("the leader's synchronous replication", () => {
     expect(sync.tick(inputs({ nowMs: 1700, ackedSet: ["pgnode1"] }))).toEqual({ config: { count: 0, names: [] } });
   });
 
+  it("a leader elected to replace a lost one degrades at once when only that one is missing (still after a majority records it)", () => {
+    const sync = new SyncManager({ ...options, standbys: ["pgnode2"], lostLeader: "pgnode2" }, ["pgnode1", "pgnode2"]);
+    expect(sync.tick(inputs({ nowMs: 0, ackedSet: ["pgnode1", "pgnode2"] }))).toEqual({ propose: ["pgnode1"] });
+    expect(sync.config).toEqual({ count: 1, names: ["pgnode2"] });
+    expect(sync.tick(inputs({ nowMs: 100, ackedSet: ["pgnode1"] }))).toEqual({ config: { count: 0, names: [] } });
+  });
+
+  it("still grants the grace period when another standby is missing too, or once the lost leader came back and left again", () => {
+    const both = new SyncManager({ ...options, lostLeader: "pgnode2" }, undefined);
+    expect(both.tick(inputs({ nowMs: 0, ackedSet: ["pgnode1", "pgnode2", "pgnode3"] }))).toEqual({});
+    expect(both.tick(inputs({ nowMs: 1000, ackedSet: ["pgnode1", "pgnode2", "pgnode3"] }))).toEqual({});
+
+    const returned = new SyncManager({ ...options, standbys: ["pgnode2"], lostLeader: "pgnode2" }, ["pgnode1", "pgnode2"]);
+    expect(returned.tick(inputs({ nowMs: 0, replicas: streaming(["pgnode2", 100n]), ackedSet: ["pgnode1", "pgnode2"] }))).toEqual({});
+    expect(returned.tick(inputs({ nowMs: 100, ackedSet: ["pgnode1", "pgnode2"] }))).toEqual({});
+    expect(returned.tick(inputs({ nowMs: 1000, ackedSet: ["pgnode1", "pgnode2"] }))).toEqual({});
+  });
+
   it("does not degrade while enough standbys stream", () => {
     const sync = new SyncManager(options, undefined);
     for (const nowMs of [0, 5000, 10_000]) {

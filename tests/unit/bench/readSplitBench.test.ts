@@ -93,7 +93,12 @@ describe("ratios and summary", () => {
     expect(line).toMatch(/(^| )control\/direct=0\.70 /);
     expect(line).toMatch(/ db-ro\/control=1\.10 /);
     expect(line).toMatch(/ db-rw\/control=0\.95 /);
-    expect(line).toMatch(/ multihost\/direct=0\.99 /);
+    // Whitespace-separated, so each token reads back as a number.
+    const tokens = Object.fromEntries(line.split(/\s+/).filter((word) => word.includes("=")).map((word) => word.split("=")));
+    expect(tokens).toEqual({ "control/direct": "0.70", "db-ro/control": "1.10", "db-rw/control": "0.95", "multihost/direct": "0.99" });
+    // No other `a/b=R` token: a reader that collects them finds exactly the four.
+    expect(line.match(/\S+\/\S+=[\d.]+/g)).toEqual(["control/direct=0.70", "db-ro/control=1.10", "db-rw/control=0.95", "multihost/direct=0.99"]);
+    expect(line).toContain("at 1 client db-rw adds 1.20x the control's latency");
   });
 
   it("says n/a instead of a number when a path is missing", () => {

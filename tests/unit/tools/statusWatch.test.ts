@@ -1,5 +1,5 @@
 /** npm run status --watch: its arguments, the ctl's --every, and the line splitting of a followed log. */
-import { statusInterval } from "../../../images/postgres/agent/ctl";
+import { statusInterval, statusLifetimeMs } from "../../../images/postgres/agent/ctl";
 import { stackArgument, watchIntervalMs } from "../../../tools/lib/cli";
 import { lineSplitter } from "../../../tools/lib/ctlService";
 
@@ -43,6 +43,14 @@ describe("ctl status --every", () => {
     for (const bad of ["50", "61000", "x", undefined]) {
       expect(() => statusInterval(["status", "--every", ...(bad === undefined ? [] : [bad])])).toThrow(/milliseconds from 100 to 60000/);
     }
+  });
+});
+
+describe("ctl status --for", () => {
+  it("goes on for ten minutes unless given, so a ctl left behind by a killed watcher ends by itself", () => {
+    expect(statusLifetimeMs(["status", "--every", "500"])).toBe(600_000);
+    expect(statusLifetimeMs(["status", "--every", "500", "--for", "30"])).toBe(30_000);
+    expect(() => statusLifetimeMs(["status", "--for", "0"])).toThrow(/seconds from 1 to 86400/);
   });
 });
 

@@ -1,0 +1,141 @@
+/**
+ * Topology changes as operators make them: an edit of the stack config and a
+ * deploy, with the demo app writing through it all. Every acknowledged commit
+ * must be in the table afterwards, and the write pause of each edit is printed.
+ */
+import type { Writer as WriterClass } from "../harness/writer";
+import { requireTestbed } from "../harness/testbed";
+import { DEMO_PORT, replicatedStack } from "./stacks";
+import { deployTwice, destroyStack } from "./support";
+
+jest.setTimeout(900_000);
+const STACK = "lc";
+const DATA = ["pgnode1", "pgnode2", "pgnode3"];
+const APP_PORT = DEMO_PORT + 5;
+
+/** The same nodes and app as the replicated stack, with pgnode1 alone on its node. */
+function standalone(): Record<string, unknown> {
+  const replicated = replicatedStack({ appPort: APP_PORT });
+  return {
+    ...replicated,
+    "pgswarm:topology": "standalone",
+    "pgswarm:database": { nodes: 1, placement: { pgnode1: "pgm" }, walArchiving: "on" },
+  };
+}
+
+let cluster: typeof import("../harness/cluster");
+let swarm: typeof import("../harness/swarm");
+
+async function startWriter(name: string): Promise<WriterClass> {
+  const { Writer } = require("../harness/writer") as typeof import("../harness/writer");
+  const { appTargets } = require("../harness/chaos") as typeof import("../harness/chaos");
+  const writer = new Writer({ targets: await appTargets(STACK, APP_PORT), prefix: `${name}-${Date.now()}` }).start();
+  await swarm.eventually(async () => {
+    if (writer.acknowledged().length < 10) throw new Error(`the writer has not settled (${writer.acknowledged().length} acknowledged)`);
+  }, 120_000, 200);
+  return writer;
+}
+
+/** Acknowledged values missing from the table, read on the member that leads now. */
+async function lostCommits(writer: WriterClass, members: string[]): Promise<string[]> {
+  const values = writer.acknowledged().map((attempt) => attempt.value);
+  const leader = (await cluster.primary(STACK, members)) ?? (await cluster.members(STACK, members))[0];
+  const prefix = writer.attempts[0].value.replace(/-\d+$/, "");
+  const present = new Set((await cluster.psql(leader, `SELECT value FROM items WHERE value LIKE '${prefix}-%'`)).split("\n").filter(Boolean));
+  return values.filter((value) => !present.has(value));
+}
+
+beforeAll(async () => {
+  await requireTestbed();
+  jest.resetModules();
+  cluster = require("../harness/cluster");
+  await cluster.healEverything();
+  await destroyStack(STACK);
+  await deployTwice(STACK, standalone());
+  cluster = require("../harness/cluster");
+  swarm = require("../harness/swarm");
+  await swarm.waitConverged(STACK);
+});
+
+afterAll(async () => {
+  if (!process.env.PGSWARM_E2E_KEEP) await destroyStack(STACK);
+});
+
+/**
+ * Applies an edit with the writer running and waits until the new shape is at full redundancy;
+ * prints the longest write pause and returns the writer for the checks.
+ */
+async function edit(name: string, config: Record<string, unknown>, dataMembers: string[]): Promise<{ writer: WriterClass; leader: string }> {
+  const writer = await startWriter(name);
+  // Every member of either shape, sampled as the chaos tests do: two of them must never accept writes at once.
+  const { RoleSampler } = require("../harness/roles") as typeof import("../harness/roles");
+  const sampler = new RoleSampler(STACK, DATA).start();
+  const editAt = Date.now();
+  try {
+    await deployTwice(STACK, config);
+    cluster = require("../harness/cluster");
+    swarm = require("../harness/swarm");
+    await swarm.waitConverged(STACK);
+    const leader = await cluster.waitFullRedundancy(STACK, dataMembers, undefined, 300_000);
+    const redundantAt = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 2000)); // writes in the new shape too
+    await writer.stop();
+    await sampler.stop();
+    expect(sampler.overlaps()).toEqual([]);
+    process.stdout.write(
+      `edit ${name}: longest write pause ${writer.longestGap(editAt, redundantAt)} ms, full redundancy ${redundantAt - editAt} ms after the deploy began, ` +
+        `${writer.acknowledged().length}/${writer.attempts.length} acknowledged\n`,
+    );
+    return { writer, leader: leader.name };
+  } finally {
+    await writer.stop();
+    await sampler.stop();
+  }
+}
+
+describe("topology edits with the app writing", () => {
+  it("standalone → replicated: pgnode1 keeps its data and leads, the new members clone from it, no acknowledged commit lost", async () => {
+    const { writer, leader } = await edit("standalone-to-replicated", replicatedStack({ appPort: APP_PORT }), DATA);
+    expect(leader).toBe("pgnode1");
+    expect(await lostCommits(writer, DATA)).toEqual([]);
+    expect(writer.flipFlops()).toEqual([]);
+  });
+
+  it("replicated → read-split: db-ro appears, reads go to a standby, no acknowledged commit lost", async () => {
+    const { writer } = await edit("replicated-to-read-split", replicatedStack({ topology: "read-split", appPort: APP_PORT }), DATA);
+    expect(await lostCommits(writer, DATA)).toEqual([]);
+    expect(writer.flipFlops()).toEqual([]);
+    expect((await swarm.stackServices(STACK)).map((service) => service.Spec.Name)).toContain(`${STACK}_db-ro`);
+    const { appTargets } = require("../harness/chaos") as typeof import("../harness/chaos");
+    const [target] = await appTargets(STACK, APP_PORT);
+    const whoami = await swarm.eventually(async () => {
+      const body = (await (await fetch(`${target}/whoami`, { signal: AbortSignal.timeout(5000) })).json()) as { role?: string; route?: string };
+      if (body.role !== "standby") throw new Error(`a read answered from ${JSON.stringify(body)}`);
+      return body;
+    }, 60_000);
+    expect(whoami).toMatchObject({ role: "standby", route: "read" });
+  });
+
+  it("read-split → replicated: db-ro goes, no acknowledged commit lost", async () => {
+    const { writer } = await edit("read-split-to-replicated", replicatedStack({ appPort: APP_PORT }), DATA);
+    expect(await lostCommits(writer, DATA)).toEqual([]);
+    expect((await swarm.stackServices(STACK)).map((service) => service.Spec.Name)).not.toContain(`${STACK}_db-ro`);
+  });
+
+  it("replicated → standalone after a switchover to pgnode1: the other members go, their volumes stay, no acknowledged commit lost", async () => {
+    const current = await cluster.primary(STACK, DATA);
+    if (current?.name !== "pgnode1") {
+      const { execFileSync } = require("child_process") as typeof import("child_process");
+      const { nodeHost, MANAGER } = require("../harness/testbed") as typeof import("../harness/testbed");
+      execFileSync(process.execPath, ["--import", "tsx", "tools/switchover.ts", STACK, "pgnode1"], { env: { ...process.env, DOCKER_HOST: nodeHost(MANAGER) }, timeout: 120_000 });
+    }
+    const { writer, leader } = await edit("replicated-to-standalone", standalone(), ["pgnode1"]);
+    expect(leader).toBe("pgnode1");
+    expect(await lostCommits(writer, ["pgnode1"])).toEqual([]);
+    const services = (await swarm.stackServices(STACK)).map((service) => service.Spec.Name);
+    expect(services).not.toContain(`${STACK}_pgnode2`);
+    expect(services).not.toContain(`${STACK}_pgnode3`);
+    const volumes = (await swarm.volumesOn(STACK)).map((volume) => volume.name).sort();
+    expect(volumes).toEqual([`${STACK}_pgnode1_data`, `${STACK}_pgnode2_data`, `${STACK}_pgnode3_data`]);
+  });
+});
