@@ -9,7 +9,7 @@
  */
 import type Docker from "dockerode";
 import { runCli, stackArgument, watchIntervalMs } from "./lib/cli";
-import { dockerFor, dockerHostFor, followCtl, lastJson, retryWhileSwarmElects, runCtl } from "./lib/ctlService";
+import { dockerFor, dockerHostFor, followCtl, lastJson, removeCtlServicesOnSignals, retryWhileSwarmElects, runCtl } from "./lib/ctlService";
 import { renderStatus, statusWarnings, type ServiceTasks, type StatusSnapshot } from "./lib/statusView";
 
 async function serviceTasks(docker: Docker, stack: string): Promise<ServiceTasks[]> {
@@ -60,9 +60,6 @@ function show(current: StatusSnapshot, json: boolean, watching: boolean): number
  */
 async function watch(docker: Docker, stack: string, everyMs: number, json: boolean): Promise<never> {
   let follower: Awaited<ReturnType<typeof followCtl>> | undefined;
-  const quit = () => void (follower?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
-  process.once("SIGINT", quit);
-  process.once("SIGTERM", quit);
   for (;;) {
     let busy = false;
     let next: StatusSnapshot | undefined;
@@ -100,6 +97,7 @@ runCli(async () => {
   const argv = process.argv.slice(2);
   const stack = stackArgument(argv, USAGE);
   const docker = dockerFor(dockerHostFor(stack, argv));
+  removeCtlServicesOnSignals();
   const json = argv.includes("--json");
   const everyMs = watchIntervalMs(argv, USAGE);
   if (everyMs) return watch(docker, stack, everyMs, json);

@@ -6,7 +6,7 @@
  * elected and promoted. Runs inside the cluster as a one-shot service (no SSH).
  */
 import { runCli, stackArgument } from "./lib/cli";
-import { dockerFor, dockerHostFor, lastJson, runCtl } from "./lib/ctlService";
+import { dockerFor, dockerHostFor, lastJson, removeCtlServicesOnSignals, runCtl } from "./lib/ctlService";
 
 runCli(async () => {
   const argv = process.argv.slice(2);
@@ -17,6 +17,7 @@ runCli(async () => {
     process.stderr.write(`switchover: "${target}" is not a DB member; name one of pgnode1 … pgnode9, or none for the most advanced standby\n`);
     return 2;
   }
+  removeCtlServicesOnSignals();
   const result = await runCtl(dockerFor(dockerHostFor(stack, argv)), stack, ["switchover", ...(target ? [target] : [])]);
   const outcome = lastJson(result.output);
   if (!outcome) {

@@ -72,6 +72,29 @@ export async function retryWhileSwarmElects<T>(action: () => Promise<T>, attempt
   }
 }
 
+/** The ctl services this process created and has not removed yet: removed on the way out, whatever ends it. */
+const liveCtlServices = new Map<string, Docker.Service>();
+
+/** Removes a ctl service, riding out Swarm's elections (after a partition a first attempt may be refused). */
+async function removeCtlService(id: string, service: Docker.Service): Promise<void> {
+  await retryWhileSwarmElects(() => service.remove(), 30).catch((error: Error) => {
+    if (!/no such service|not found/i.test(error.message)) process.stderr.write(`could not remove the ctl service ${id}: ${error.message}\n`);
+  });
+  liveCtlServices.delete(id);
+}
+
+/** Removes every ctl service this process still runs (a watch that was interrupted). */
+export async function removeLiveCtlServices(): Promise<void> {
+  await Promise.all([...liveCtlServices].map(([id, service]) => removeCtlService(id, service)));
+}
+
+/** On Ctrl-C or SIGTERM: remove this process's ctl services, then exit 130. */
+export function removeCtlServicesOnSignals(): void {
+  const quit = () => void removeLiveCtlServices().finally(() => process.exit(130));
+  process.once("SIGINT", quit);
+  process.once("SIGTERM", quit);
+}
+
 /** Creates the ctl service running `pgswarm-ctl <args>`; the caller removes it. */
 async function createCtlService(docker: Docker, stack: string, args: string[]): Promise<{ id: string; service: Docker.Service; selfNodeId: string }> {
   const template = await retryWhileSwarmElects(() => memberSpec(docker, stack));
@@ -107,7 +130,9 @@ async function createCtlService(docker: Docker, stack: string, args: string[]): 
     EndpointSpec: { Mode: "dnsrr" },
   } as any));
   const id = (created as any).id ?? (created as any).ID;
-  return { id, service: docker.getService(id), selfNodeId };
+  const service = docker.getService(id);
+  liveCtlServices.set(id, service);
+  return { id, service, selfNodeId };
 }
 
 export async function runCtl(docker: Docker, stack: string, args: string[], timeoutMs = 120_000): Promise<CtlResult> {
@@ -128,7 +153,7 @@ export async function runCtl(docker: Docker, stack: string, args: string[], time
       await sleep(200);
     }
   } finally {
-    await service.remove().catch(() => undefined);
+    await removeCtlService(id, service);
   }
 }
 
@@ -149,7 +174,7 @@ export function lineSplitter(onLine: (line: string) => void): (chunk: string) =>
  */
 export async function followCtl(docker: Docker, stack: string, args: string[], onLine: (line: string) => void): Promise<{ stop: () => Promise<void>; ended: Promise<void> }> {
   const { id, service, selfNodeId } = await createCtlService(docker, stack, args);
-  const stop = () => service.remove().then(() => undefined, () => undefined);
+  const stop = () => removeCtlService(id, service);
   try {
     let task: any;
     for (let waited = 0; ; waited += 200) {
