@@ -212,7 +212,10 @@ describe("npm run status", () => {
       firstDocument,
       stop: async () => {
         child.kill("SIGTERM");
+        // It removes its ctl service and exits; a watch that outlived its test would keep recreating one.
+        const killer = setTimeout(() => child.kill("SIGKILL"), 60_000);
         await exited;
+        clearTimeout(killer);
       },
     };
   };
