@@ -59,8 +59,8 @@ function show(current: StatusSnapshot, json: boolean, watching: boolean): number
  * start each time). If the ctl's task ends (its node was lost), another starts.
  */
 async function watch(docker: Docker, stack: string, everyMs: number, json: boolean): Promise<never> {
-  let follower: Awaited<ReturnType<typeof followCtl>> | undefined;
   for (;;) {
+    let follower: Awaited<ReturnType<typeof followCtl>> | undefined;
     let busy = false;
     let next: StatusSnapshot | undefined;
     const render = async () => {

@@ -7,6 +7,7 @@
  * no port published, no secret on a command line.
  */
 import * as fs from "fs";
+import { PassThrough } from "stream";
 import Docker from "dockerode";
 import { CONFIG_FILES, CONFIG_DIR, secretFile, AGENT_KEY_CREDENTIAL } from "../../components/contract";
 import { readStackFile, stackFilePath } from "../../components/config";
@@ -46,6 +47,8 @@ export interface CtlResult {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Task states a ctl's task does not leave. */
+const TASK_ENDED = ["complete", "failed", "rejected", "shutdown"];
 
 function demux(buffer: Buffer): string {
   // Service logs come multiplexed (8-byte frame headers) unless the service has a TTY.
@@ -143,7 +146,7 @@ export async function runCtl(docker: Docker, stack: string, args: string[], time
       const tasks = await retryWhileSwarmElects(() => docker.listTasks({ filters: { service: [id] } }));
       const task: any = tasks[0];
       const state = task?.Status?.State;
-      if (["complete", "failed", "rejected", "shutdown"].includes(state)) {
+      if (TASK_ENDED.includes(state)) {
         const exitCode = task.Status.ContainerStatus?.ExitCode ?? (state === "complete" ? 0 : 1);
         const logs = (await retryWhileSwarmElects(() => service.logs({ stdout: true, stderr: true, follow: false } as any) as unknown as Promise<Buffer>)) as unknown as Buffer;
         const output = demux(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs)));
@@ -181,7 +184,7 @@ export async function followCtl(docker: Docker, stack: string, args: string[], o
       [task] = await retryWhileSwarmElects(() => docker.listTasks({ filters: { service: [id] } }));
       const state = task?.Status?.State;
       if (state === "running") break;
-      if (["complete", "failed", "rejected", "shutdown"].includes(state)) throw new Error(`pgswarm-ctl ${args.join(" ")} ended at once: ${task.Status.Err ?? state}`);
+      if (TASK_ENDED.includes(state)) throw new Error(`pgswarm-ctl ${args.join(" ")} ended at once: ${task.Status.Err ?? state}`);
       if (waited > 60_000) throw new Error(`pgswarm-ctl ${args.join(" ")} did not start within 60 s (task ${state ?? "not scheduled"})`);
       await sleep(200);
     }
@@ -193,7 +196,6 @@ export async function followCtl(docker: Docker, stack: string, args: string[], o
       task.NodeID === selfNodeId && containerId ? await docker.getContainer(containerId).logs(options) : await service.logs(options)
     ) as any;
     const split = lineSplitter(onLine);
-    const { PassThrough } = await import("stream");
     const out = new PassThrough();
     out.on("data", (chunk: Buffer) => split(chunk.toString("utf8")));
     docker.modem.demuxStream(stream, out, out);
