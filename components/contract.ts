@@ -38,6 +38,10 @@ export const CONFIG_FILES = {
   repmgr: "repmgr.conf",
   /** The cluster as the agent sees it: members, voters, timings, synchronous quorum (JSON). */
   cluster: "cluster.json",
+  /** pgBackRest as a restoring member uses it: the source repository (database.restore). */
+  pgbackrestRestore: "pgbackrest-restore.conf",
+  /** What the backup repository's agent does: schedules, retention, dumps (JSON). */
+  backups: "backups.json",
 } as const;
 export const configPath = (file: keyof typeof CONFIG_FILES) => `${CONFIG_DIR}/${CONFIG_FILES[file]}`;
 
@@ -53,6 +57,49 @@ export const secretFile = (credential: string) => `${SECRETS_DIR}/pgswarm-${cred
 export const AGENT_KEY_CREDENTIAL = "agent-key";
 
 export const STANZA = "pgswarm";
+
+/**
+ * The stack's pgBackRest repository: one service on the DB network that every
+ * member archives to and that takes the backups, reached over pgBackRest's TLS
+ * protocol (no SSH). Its volume holds the repository and the logical dumps.
+ */
+export const BACKUP_REPO_HOST = "backup-repo";
+export const PGBACKREST_TLS_PORT = 8432;
+export const REPO_DIR = "/var/lib/pgbackrest";
+export const REPO_PATH = `${REPO_DIR}/repo`;
+export const DUMPS_DIR = `${REPO_DIR}/dumps`;
+/** Another stack's repository volume, mounted read-only into the repository service to restore from. */
+export const SOURCE_REPO_DIR = "/var/lib/pgbackrest-source";
+export const SOURCE_REPO_PATH = `${SOURCE_REPO_DIR}/repo`;
+/**
+ * TLS between members and the repository: the stack's CA, and for each host a key
+ * and a certificate whose CN is its name on the DB network (server and client use).
+ */
+export const TLS_FILES = {
+  ca: `${SECRETS_DIR}/pgswarm-tls-ca.crt`,
+  cert: `${SECRETS_DIR}/pgswarm-tls.crt`,
+  key: `${SECRETS_DIR}/pgswarm-tls.key`,
+} as const;
+
+/** backups.json: what the repository's agent reads at start. Rendered by components/backups/render.ts. */
+export interface BackupSpec {
+  stack: string;
+  /** Cron expressions (minute hour day-of-month month day-of-week, UTC). */
+  schedule: { full: string; diff?: string };
+  walArchiving: boolean;
+  /** Logical dumps of the application database, taken from the read side. */
+  dumps: { schedule?: string; keep: number; database: string; user: string; credential: string; host: string };
+}
+
+/** Where a new cluster's first member restores from (database.restore) instead of initdb. */
+export interface RestoreSpec {
+  /** The stack whose repository holds the backups. */
+  from: string;
+  /** As the stack file says: "latest", or an ISO 8601 time. */
+  time: string;
+  /** The time as recovery_target_time (UTC, `YYYY-MM-DD HH:MM:SS[.ffffff]+00`); absent for "latest" (the end of the archive). */
+  targetTime?: string;
+}
 export const ROLES = {
   superuser: "postgres",
   replication: "repmgr",
@@ -114,4 +161,6 @@ export interface ClusterSpec {
   forcePrimary?: string;
   /** db-ro admits a standby at most this many bytes behind the primary. */
   replicaMaxLagBytes: number;
+  /** Bootstrap from another stack's backups instead of initdb (only when no member has data). */
+  restore?: RestoreSpec;
 }

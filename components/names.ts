@@ -15,6 +15,8 @@ export const slotLabelKey = (stack: string) => `pgswarm.${stack}.pgnode`;
 export const witnessLabelKey = (stack: string) => `pgswarm.${stack}.witness`;
 /** Marks a node whose backups are configured (`nodes.<node>.backups`), so the swarm and the policy pack can see it. */
 export const backupsLabelKey = (stack: string) => `pgswarm.${stack}.backups`;
+/** Pins the stack's backup repository service to its node (backups.node). */
+export const repositoryLabelKey = (stack: string) => `pgswarm.${stack}.backup-repo`;
 export const slotNumber = (slot: string) => Number(slot.replace("pgnode", ""));
 
 export const STACK_NAMESPACE_LABEL = "com.docker.stack.namespace";
@@ -23,7 +25,7 @@ export const MEMBER_LABEL = "pgswarm.member";
 /** On the DB service of the member that initialises a new cluster (database.initialPrimary). */
 export const INITIAL_PRIMARY_LABEL = "pgswarm.initial-primary";
 /** The roles (ROLE_LABEL values) the tools and the policy pack look objects up by. */
-export const ROLES = { pgnode: "pgnode", router: "router", exporter: "exporter", dbNetwork: "db-network" } as const;
+export const ROLES = { pgnode: "pgnode", router: "router", exporter: "exporter", dbNetwork: "db-network", backupRepo: "backup-repo" } as const;
 
 /** Labels on every object pgswarm creates: `docker stack ps <stack>` lists them, and the applier prunes by them. */
 export function ownerLabels(stack: string, role: string): Record<string, string> {

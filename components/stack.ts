@@ -4,10 +4,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AppService, pgpassSets } from "./app";
+import { Backups, BackupTls } from "./backups";
 import { readUserOf, type StackConfig } from "./config";
 import { DEMO_APP_IMAGE, LocalImages } from "./images";
 import { Monitoring } from "./monitoring";
-import { ownedNodeLabels, PostgresCluster, type DbEndpoints } from "./postgres";
+import { BACKUP_REPO_HOST } from "./contract";
+import { dbMembers, ownedNodeLabels, PostgresCluster, type DbEndpoints } from "./postgres";
 import { Credentials, Networks, NodeLabels } from "./swarm";
 
 export interface StackArgs {
@@ -57,6 +59,27 @@ export class Stack extends pulumi.ComponentResource {
       : {};
     const image = (tag: string): pulumi.Input<string> => built[tag] ?? tag;
 
+    const dataMembers = dbMembers(stack, config)
+      .filter((member) => member.kind === "data")
+      .map((member) => member.name);
+    const tls = new BackupTls(`${name}-tls`, { stack, hosts: [...dataMembers, BACKUP_REPO_HOST] }, { parent: this });
+
+    const backups = new Backups(
+      `${name}-backups`,
+      {
+        stack,
+        config,
+        image: image(config.database.image),
+        dbNetworkId: networks.db.id,
+        dataMembers,
+        tls: tls.byHost,
+        agentKey: credentials.agentKey,
+        readerPassword: credentials.passwords.reader,
+      },
+      // Pinned to its node by a label.
+      { parent: this, dependsOn: nodeLabels },
+    );
+
     const cluster = new PostgresCluster(
       `${name}-pg`,
       {
@@ -66,6 +89,10 @@ export class Stack extends pulumi.ComponentResource {
         dbNetworkId: networks.db.id,
         dbSubnet: networks.dbSubnet,
         credentials,
+        tls: tls.byHost,
+        // The repository comes first and goes last: a primary archives from its first minute, and a
+        // stopping member archives its last WAL on the way down.
+        membersDependOn: [backups.repository.service],
       },
       // Pinned services would sit pending until their node labels exist.
       { parent: this, dependsOn: nodeLabels },
@@ -106,7 +133,7 @@ export class Stack extends pulumi.ComponentResource {
       : undefined;
 
     this.endpoints = cluster.endpoints;
-    this.serviceNames = [...cluster.nodes, ...cluster.routers, ...apps, ...(monitoring?.exporters ?? [])].map(
+    this.serviceNames = [...cluster.nodes, ...cluster.routers, backups, ...apps, ...(monitoring?.exporters ?? [])].map(
       (component) => component.serviceName,
     );
     this.registerOutputs({ endpoints: this.endpoints, serviceNames: this.serviceNames });

@@ -3,3 +3,4 @@ export * from "./units";
 export { ConfigError, validateStack, formatProblems, type ValidationOptions } from "./validate";
 export { crossKeyProblems, slotsOf, type Problem } from "./rules";
 export { loadFromEngine, loadFromFile, readStackFile, stackFilePath, stackOfFile, pgswarmValues, NAMESPACE } from "./load";
+export { recoveryTargetTime, repositoryNodeOf } from "./backups";

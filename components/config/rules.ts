@@ -3,6 +3,7 @@
  * path to fix, so one run of check-config tells the user everything at once.
  */
 import { defaultDbSubnet, serviceName } from "../names";
+import { backupRules } from "./backups";
 import { swarmNameProblem } from "./docker";
 import { formatSubnet, overlaps, parseSubnet } from "./network";
 import { roleNameProblem } from "./postgresNames";
@@ -245,6 +246,7 @@ export function crossKeyProblems(config: StackConfig, stack?: string): Problem[]
     ...settingProblems(config),
     ...serviceRules(config),
     ...networkRules(config, stack),
+    ...backupRules(config, stack),
     ...(stack === undefined ? [] : stackNameRules(config, stack)),
   ];
 }

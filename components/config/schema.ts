@@ -14,6 +14,8 @@ import {
   nodeNameProblem,
   serviceNameProblem,
 } from "./docker";
+import { cronProblem } from "../cron";
+import { restoreTimeProblem, stackNameProblem } from "./backups";
 import { subnetProblem } from "./network";
 import {
   databaseNameProblem,
@@ -133,6 +135,14 @@ const databaseSchema = strict({
   /** The read-only role of the read side; readUserOf gives its default, `<user>_ro`. */
   readUser: checked("a role name", roleNameProblem).optional(),
   router: routerSchema.prefault({}),
+  /**
+   * Bootstrap a new cluster from another stack's backups (point-in-time restore)
+   * instead of initdb. Only an empty cluster restores: members with data ignore it.
+   */
+  restore: strict({
+    from: checked("a stack name", stackNameProblem),
+    time: checked('"latest" or a time with its zone, e.g. 2026-11-26T03:00:00Z', restoreTimeProblem).default("latest"),
+  }).optional(),
 });
 
 /** The suffix of database.readUser's default: `<database.user>_ro`. */
@@ -226,6 +236,31 @@ const monitoringSchema = strict({
   image: image.default("pgswarm/exporter:0.17"),
 });
 
+const cron = checked("a cron expression", cronProblem);
+
+/** Full backups weekly, differential ones on the other days, dumps nightly: what an operator would set first. */
+export const BACKUP_DEFAULTS = { full: "0 3 * * 0", diff: "0 3 * * 1-6", dumps: "30 2 * * *", retentionFull: 2, dumpsKept: 7 } as const;
+const backupsSchema = strict({
+  /** The node that holds the repository (a node with backups: true); repositoryNodeOf gives the default. */
+  node: nodeName.optional(),
+  repository: strict({
+    /** service: a pgBackRest repository service of the stack, with its own volume. */
+    type: oneOf(["service"]).default("service"),
+  }).prefault({}),
+  /** Cron expressions, UTC; diff "off" takes none. */
+  schedule: strict({
+    full: cron.default(BACKUP_DEFAULTS.full),
+    diff: z.union([z.literal("off"), cron]).default(BACKUP_DEFAULTS.diff),
+  }).prefault({}),
+  /** Full backups kept; older ones expire with the WAL only they need. */
+  retention: strict({ full: integer(1, 1000).default(BACKUP_DEFAULTS.retentionFull) }).prefault({}),
+  /** pg_dump -Fc of the application database from the read side, kept by count. */
+  dumps: strict({
+    schedule: z.union([z.literal("off"), cron]).default(BACKUP_DEFAULTS.dumps),
+    keep: integer(1, 1000).default(BACKUP_DEFAULTS.dumpsKept),
+  }).prefault({}),
+});
+
 export const stackShape = {
   topology: oneOf(["standalone", "replicated", "read-split"]),
   nodes: mapOf(nodeName, nodeSchema, "a map of Swarm nodes").prefault({}),
@@ -234,6 +269,7 @@ export const stackShape = {
   networks: networksSchema.prefault({}),
   buildImages: boolean().default(false),
   monitoring: monitoringSchema.prefault({}),
+  backups: backupsSchema.prefault({}),
 };
 
 export const stackSchema = strict(stackShape);
@@ -246,3 +282,4 @@ export type ServiceConfig = StackConfig["services"][string];
 export type NodeConfig = StackConfig["nodes"][string];
 export type Resources = DatabaseConfig["resources"];
 export type MonitoringConfig = StackConfig["monitoring"];
+export type BackupsConfig = StackConfig["backups"];

@@ -3,12 +3,13 @@
  * they share, and the routers that give clients stable endpoints.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { renderMemberPgbackrestConf, renderRestorePgbackrestConf, tlsFiles, type HostTls } from "../backups";
 import { readUserOf, type StackConfig } from "../config";
 import { AGENT_KEY_CREDENTIAL } from "../contract";
 import { ENDPOINTS, POSTGRES_PORT } from "../names";
 import { configFile, type Credentials } from "../swarm";
 import { PgNode } from "./pgnode";
-import { renderClusterSpec, renderPgbackrestConf, renderPgHba, renderPostgresqlConf } from "./render";
+import { renderClusterSpec, renderPgHba, renderPostgresqlConf } from "./render";
 import { Router } from "./router";
 import { dbMembers, hasReadRouter } from "./topology";
 
@@ -19,6 +20,10 @@ export interface ClusterArgs {
   dbNetworkId: pulumi.Input<string>;
   dbSubnet: string;
   credentials: Credentials;
+  /** pgBackRest's TLS files for each data member (BackupTls.byHost). */
+  tls: Record<string, HostTls>;
+  /** What every member needs before it starts and after it stops: the backup repository. */
+  membersDependOn: pulumi.Resource[];
 }
 
 export interface DbEndpoints {
@@ -48,7 +53,8 @@ export class PostgresCluster extends pulumi.ComponentResource {
     const sharedConfigs = [
       configFile(`${name}-postgresql-conf`, stack, "postgresql.conf", renderPostgresqlConf(config), this),
       configFile(`${name}-pg-hba`, stack, "pg_hba.conf", renderPgHba(args.dbSubnet), this),
-      configFile(`${name}-pgbackrest-conf`, stack, "pgbackrest.conf", renderPgbackrestConf(), this),
+      configFile(`${name}-pgbackrest-conf`, stack, "pgbackrest.conf", renderMemberPgbackrestConf(), this),
+      configFile(`${name}-pgbackrest-restore-conf`, stack, "pgbackrest-restore.conf", renderRestorePgbackrestConf(), this),
       configFile(`${name}-cluster-json`, stack, "cluster.json", renderClusterSpec(stack, config), this),
     ];
     const { passwords, agentKey } = args.credentials;
@@ -63,8 +69,16 @@ export class PostgresCluster extends pulumi.ComponentResource {
     for (const member of ordered) {
       const node = new PgNode(
         `${name}-${member.name}`,
-        { stack, member, config, image: args.images.postgres, dbNetworkId: args.dbNetworkId, sharedConfigs, secrets },
-        { parent: this, dependsOn: previous ? [previous] : [] },
+        {
+          stack,
+          member,
+          config,
+          image: args.images.postgres,
+          dbNetworkId: args.dbNetworkId,
+          sharedConfigs,
+          secrets: member.kind === "data" ? [...secrets, ...tlsFiles(args.tls[member.name])] : secrets,
+        },
+        { parent: this, dependsOn: [...args.membersDependOn, ...(previous ? [previous] : [])] },
       );
       nodes.set(member.name, node);
       previous = node;

@@ -95,7 +95,9 @@ export class PgNode extends pulumi.ComponentResource {
           networksAdvanceds: [{ id: args.dbNetworkId, aliases: [member.name] }],
         },
       },
-      { parent: this },
+      // The component's dependencies are the service's own: Pulumi records them on the service, so
+      // `pulumi destroy` deletes it before what it depends on (the previous member, the repository).
+      { parent: this, dependsOn: opts?.dependsOn },
     );
     this.registerOutputs({ serviceName: this.serviceName });
   }

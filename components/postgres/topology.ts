@@ -2,8 +2,8 @@
  * The shape of a database cluster derived from a stack: which DB members exist,
  * where they run and what they start as. Pure, so placement is tested directly.
  */
-import { slotsOf, type StackConfig } from "../config";
-import { backupsLabelKey, slotLabelKey, slotNumber, witnessLabelKey } from "../names";
+import { repositoryNodeOf, slotsOf, type StackConfig } from "../config";
+import { backupsLabelKey, repositoryLabelKey, slotLabelKey, slotNumber, witnessLabelKey } from "../names";
 import { claimLabel } from "../swarm/labelMerge";
 
 export interface DbMember {
@@ -46,7 +46,7 @@ export function dbMembers(stack: string, config: StackConfig): DbMember[] {
 
 export const placementConstraint = (member: DbMember) => `node.labels.${member.label.key} == ${member.label.value}`;
 
-/** The labels pgswarm owns on each Swarm node: the user's, the backups mark and the DB pins. */
+/** The labels pgswarm owns on each Swarm node: the user's, the backups mark, the DB pins and the repository's pin. */
 export function ownedNodeLabels(stack: string, config: StackConfig): Record<string, Record<string, string>> {
   const owned: Record<string, Record<string, string>> = {};
   for (const [node, spec] of Object.entries(config.nodes)) {
@@ -55,6 +55,8 @@ export function ownedNodeLabels(stack: string, config: StackConfig): Record<stri
   for (const member of dbMembers(stack, config)) {
     owned[member.swarmNode] = { ...owned[member.swarmNode], [member.label.key]: member.label.value };
   }
+  const repositoryNode = repositoryNodeOf(config);
+  if (repositoryNode) owned[repositoryNode] = { ...owned[repositoryNode], [repositoryLabelKey(stack)]: "true" };
   return owned;
 }
 

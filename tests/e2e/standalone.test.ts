@@ -2,8 +2,7 @@
  * The standalone topology on a real three-node swarm: the real program applied
  * through the Engine API, real PostgreSQL, the demo app as the client.
  */
-import { STANZA } from "../../components/contract";
-import { BACKUP_REPO } from "../../components/postgres/render/pgbackrestConf";
+import { REPO_PATH, STANZA } from "../../components/contract";
 import type { Deployment } from "../harness/deploy";
 import { NODE_ADDRESS, requireTestbed, type NodeName } from "../harness/testbed";
 import { DEMO_PORT, standaloneStack } from "./stacks";
@@ -140,8 +139,9 @@ describe("standalone on a 3-node swarm", () => {
     expect(passwords).toContain(appPassword);
   });
 
-  it("archives WAL through pgBackRest into the node's volume: the switched segment is in the repository", async () => {
+  it("archives WAL through pgBackRest into the stack's repository service: the switched segment is in its volume", async () => {
     const [db] = await swarm.runningTasks(`${STACK}_pgnode1`);
+    const [repo] = await swarm.runningTasks(`${STACK}_backup-repo`);
     const sql = async (query: string) =>
       (await swarm.execIn(db.node, db.containerId, ["psql", "-XAtq", "-h", "/var/run/postgresql", "-U", "postgres", "-c", query])).trim();
     // A transaction writes WAL, so the switch completes a segment that holds something.
@@ -150,14 +150,14 @@ describe("standalone on a 3-node swarm", () => {
     expect(segment).toMatch(/^[0-9A-F]{24}$/);
     // pg_stat_archiver would count the segment as archived with archive_command = /bin/true: ask the repository itself.
     const covering = await swarm.eventually(async () => {
-      const info = JSON.parse(await swarm.execIn(db.node, db.containerId, ["pgbackrest", `--stanza=${STANZA}`, "--log-level-console=off", "--output=json", "info"]));
+      const info = JSON.parse(await swarm.execIn(repo.node, repo.containerId, ["pgbackrest", `--stanza=${STANZA}`, "--log-level-console=off", "--output=json", "info"]));
       const ranges: Array<{ min?: string; max?: string }> = info[0]?.archive ?? [];
       const found = ranges.find((range) => range.min !== undefined && range.max !== undefined && range.min <= segment && segment <= range.max);
       if (!found) throw new Error(`${segment} is not in the archive yet: ${JSON.stringify(ranges)}`);
       return found;
     }, 60_000);
     expect(covering.min! <= segment && segment <= covering.max!).toBe(true);
-    const stored = await swarm.execIn(db.node, db.containerId, ["find", `${BACKUP_REPO}/archive/${STANZA}`, "-name", `${segment}-*`]);
+    const stored = await swarm.execIn(repo.node, repo.containerId, ["find", `${REPO_PATH}/archive/${STANZA}`, "-name", `${segment}-*`]);
     expect(stored.split("\n").filter(Boolean)).toHaveLength(1);
   });
 

@@ -17,6 +17,7 @@ import { nextPollWait, replicaProgress, updateVerdict } from "./converge";
 import { diffInputs, NO_CHANGES, UNKNOWN } from "./diff";
 import { emptyState, Engine, type Applied, type Executor, type StateData, type StateStore } from "./engine";
 import { TYPES } from "./providerSchema";
+import * as tls from "./tls";
 import type { DiffFn, Registration, StoredResource } from "./steps";
 import type { ChangeSummary } from "./summary";
 import { convergeSettings, networkSpec, secretOrConfigSpec, serviceSpec, stopGracePeriodMs } from "./translate";
@@ -72,6 +73,14 @@ export class DockerExecutor implements Executor {
     switch (reg.type) {
       case TYPES.randomPassword:
         return { id: reg.name, outputs: { ...inputs, result: generatePassword(inputs) } };
+      case TYPES.tlsPrivateKey:
+        return { id: reg.name, outputs: await tls.privateKey(inputs) };
+      case TYPES.tlsSelfSignedCert:
+        return { id: reg.name, outputs: await tls.selfSignedCert(inputs) };
+      case TYPES.tlsCertRequest:
+        return { id: reg.name, outputs: await tls.certRequest(inputs) };
+      case TYPES.tlsLocallySignedCert:
+        return { id: reg.name, outputs: await tls.locallySignedCert(inputs) };
       case TYPES.network: {
         const network = await this.call(() => this.docker.createNetwork(networkSpec(inputs) as Docker.NetworkCreateOptions));
         return { id: network.id, outputs: inputs };
@@ -130,7 +139,7 @@ export class DockerExecutor implements Executor {
       case TYPES.nodeLabels:
         return nodeLabelsProvider.delete!(old.id, old.outputs);
       default:
-        // Random passwords and local images leave nothing in the swarm.
+        // Random passwords, keys, certificates and local images leave nothing in the swarm.
         return;
     }
   }

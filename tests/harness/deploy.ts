@@ -77,9 +77,33 @@ function freshProgramModules(): void {
   }
 }
 
+/**
+ * The services that depend on the backup repository go before it, as `pulumi destroy`
+ * orders them (the cluster dependsOn the repository, and pulumi-docker waits for a
+ * removed service's containers): a stopping member archives its last WAL on the way down.
+ */
+async function removeRepositoryDependents(stack: string): Promise<string[]> {
+  const manager = dockerOn(MANAGER);
+  const services = await manager.listServices({ filters: { label: [`pgswarm.stack=${stack}`] } });
+  const dependents = services.filter((service) => service.Spec?.Labels?.["pgswarm.role"] !== "backup-repo");
+  if (dependents.length === services.length) return [];
+  const names = dependents.map((service) => service.Spec!.Name!);
+  for (const service of dependents) await manager.getService(service.ID!).remove();
+  for (let waited = 0; waited < 120_000; waited += 1000) {
+    // Docker ANDs label filters: one query per service name and node.
+    const remaining = (
+      await Promise.all(NODES.flatMap((node) => names.map((name) => dockerOn(node).listContainers({ all: true, filters: { label: [`com.docker.swarm.service.name=${name}`] } }))))
+    ).flat();
+    if (remaining.length === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return names.map((name) => `service ${name}`);
+}
+
 /** Removes every service, secret, config, network and node label of the stack; volumes only when asked. */
 export async function destroy(stack: string, options: { volumes?: boolean } = {}): Promise<string[]> {
-  const removed = await destroyStack(dockerOn(MANAGER), stack, await stateFileFor(stack));
+  const first = await removeRepositoryDependents(stack);
+  const removed = [...first, ...(await destroyStack(dockerOn(MANAGER), stack, await stateFileFor(stack)))];
   if (options.volumes) {
     for (const node of NODES) {
       const docker = dockerOn(node);

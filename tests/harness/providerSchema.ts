@@ -53,6 +53,10 @@ export const TYPES = {
   config: "docker:index/serviceConfig:ServiceConfig",
   image: "docker:index/image:Image",
   randomPassword: "random:index/randomPassword:RandomPassword",
+  tlsPrivateKey: "tls:index/privateKey:PrivateKey",
+  tlsSelfSignedCert: "tls:index/selfSignedCert:SelfSignedCert",
+  tlsCertRequest: "tls:index/certRequest:CertRequest",
+  tlsLocallySignedCert: "tls:index/locallySignedCert:LocallySignedCert",
   nodeLabels: "pulumi-nodejs:dynamic/pgswarm:NodeLabels",
 } as const;
 
@@ -161,8 +165,44 @@ const RANDOM_PASSWORD: ResourceSchema = {
   properties: { keepers: { kind: "map", forceNew: true } },
 };
 
+/**
+ * terraform-provider-tls (bridged by @pulumi/tls 5.x): private_key, cert_request,
+ * self_signed_cert and locally_signed_cert have no Update; every input RequiresReplace
+ * (resource_private_key.go, resource_cert_request.go, common_cert.go). A changed
+ * input is a new key or certificate.
+ */
+const tlsSchema = (token: string, properties: Record<string, PropertySchema>): ResourceSchema => ({ token, noUpdate: true, properties });
+const subjectBlock = block({}, { forceNew: true });
+const TLS_PRIVATE_KEY = tlsSchema(TYPES.tlsPrivateKey, { algorithm: forceNew, ecdsaCurve: forceNew, rsaBits: forceNew });
+const TLS_CERT_REQUEST = tlsSchema(TYPES.tlsCertRequest, {
+  privateKeyPem: forceNew,
+  subject: subjectBlock,
+  dnsNames: { kind: "list", forceNew: true },
+  ipAddresses: { kind: "list", forceNew: true },
+});
+const certFields = {
+  validityPeriodHours: forceNew,
+  allowedUses: { kind: "list", forceNew: true },
+  isCaCertificate: forceNew,
+  earlyRenewalHours: forceNew,
+} as const;
+const TLS_SELF_SIGNED_CERT = tlsSchema(TYPES.tlsSelfSignedCert, {
+  privateKeyPem: forceNew,
+  subject: subjectBlock,
+  dnsNames: { kind: "list", forceNew: true },
+  ...certFields,
+});
+const TLS_LOCALLY_SIGNED_CERT = tlsSchema(TYPES.tlsLocallySignedCert, {
+  certRequestPem: forceNew,
+  caPrivateKeyPem: forceNew,
+  caCertPem: forceNew,
+  ...certFields,
+});
+
 export const RESOURCE_SCHEMAS: Record<string, ResourceSchema> = Object.fromEntries(
-  [SERVICE, NETWORK, SECRET, CONFIG, RANDOM_PASSWORD].map((schema) => [schema.token, schema]),
+  [SERVICE, NETWORK, SECRET, CONFIG, RANDOM_PASSWORD, TLS_PRIVATE_KEY, TLS_CERT_REQUEST, TLS_SELF_SIGNED_CERT, TLS_LOCALLY_SIGNED_CERT].map(
+    (schema) => [schema.token, schema],
+  ),
 );
 
 /**

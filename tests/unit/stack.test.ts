@@ -98,13 +98,13 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
 
 describe("topologies", () => {
   it("standalone: one DB node behind the rw router, so db-rw and db never move onto a DB service", () => {
-    expect(services("dev")).toEqual(["dev_db-rw", "dev_pgnode1", "dev_web"]);
+    expect(services("dev")).toEqual(["dev_backup-repo", "dev_db-rw", "dev_pgnode1", "dev_web"]);
     expect(serviceNamed(runs.dev, "dev_pgnode1").inputs.taskSpec.networksAdvanceds[0].aliases).toEqual(["pgnode1"]);
     expect(serviceNamed(runs.dev, "dev_db-rw").inputs.taskSpec.networksAdvanceds[0].aliases).toEqual(["db-rw", "db"]);
   });
 
   it("replicated: three DB nodes and a rw router holding db-rw and db", () => {
-    expect(services("staging")).toEqual(["staging_db-rw", "staging_pgnode1", "staging_pgnode2", "staging_pgnode3", "staging_web"]);
+    expect(services("staging")).toEqual(["staging_backup-repo", "staging_db-rw", "staging_pgnode1", "staging_pgnode2", "staging_pgnode3", "staging_web"]);
     expect(serviceNamed(runs.staging, "staging_db-rw").inputs.taskSpec.networksAdvanceds[0].aliases).toEqual(["db-rw", "db"]);
     for (const service of dbServices("staging")) {
       expect(service.inputs.taskSpec.networksAdvanceds[0].aliases).toEqual([service.inputs.name.split("_")[1]]);
@@ -112,16 +112,18 @@ describe("topologies", () => {
   });
 
   it("read-split: adds a ro router for db-ro", () => {
-    expect(services("prod")).toEqual(["prod_db-ro", "prod_db-rw", "prod_pgnode1", "prod_pgnode2", "prod_pgnode3", "prod_web", "prod_worker"]);
+    expect(services("prod")).toEqual(["prod_backup-repo", "prod_db-ro", "prod_db-rw", "prod_pgnode1", "prod_pgnode2", "prod_pgnode3", "prod_web", "prod_worker"]);
     expect(serviceNamed(runs.prod, "prod_db-ro").inputs.taskSpec.networksAdvanceds[0].aliases).toEqual(["db-ro"]);
   });
 
   it.each([
-    // secrets: one password per credential (6), the agents' key, the app's pgpass and one pgpass per other access mode in use (prod's split web);
-    // configs: shared (postgresql.conf, pg_hba.conf, pgbackrest.conf, cluster.json) + repmgr.conf per DB node + haproxy.cfg per router
-    ["dev", 6 + 1 + 1, 4 + 1 + 1],
-    ["staging", 6 + 1 + 1, 4 + 3 + 1],
-    ["prod", 6 + 1 + 1 + 1, 4 + 3 + 2],
+    // secrets: one password per credential (6), the agents' key, the app's pgpass and one pgpass per other access mode in use (prod's split web),
+    //   pgBackRest's CA and a certificate and key per data member and for the repository;
+    // configs: shared (postgresql.conf, pg_hba.conf, pgbackrest.conf, pgbackrest-restore.conf, cluster.json) + repmgr.conf per DB node
+    //   + haproxy.cfg per router + the repository's pgbackrest.conf and backups.json
+    ["dev", 6 + 1 + 1 + 1 + 2 * 2, 5 + 1 + 1 + 2],
+    ["staging", 6 + 1 + 1 + 1 + 4 * 2, 5 + 3 + 1 + 2],
+    ["prod", 6 + 1 + 1 + 1 + 1 + 4 * 2, 5 + 3 + 2 + 2],
   ])("%s: %i secrets and %i configs", (stack, secrets, configs) => {
     expect(ofType(runs[stack], SECRET)).toHaveLength(secrets);
     expect(ofType(runs[stack], CONFIG)).toHaveLength(configs);
@@ -265,5 +267,79 @@ describe("a bad stack", () => {
     expect(failure.message).toMatch(/database\.replicaMaxLag: expected a size/);
     expect(failure.message).toMatch(/topolgy: unknown key/);
     expect(registered).toEqual([]);
+  });
+});
+
+describe("the backup repository", () => {
+  const repositoryOf = (stack: string) => serviceNamed(runs[stack], `${stack}_backup-repo`);
+  const secretNames = (service: any) => (service.inputs.taskSpec.containerSpec.secrets ?? []).map((secret: any) => secret.fileName).sort();
+
+  it.each([
+    ["dev", "self"],
+    // prod's DB nodes all carry members: the repository goes to the highest slot's node, never the usual primary's.
+    ["prod", "db-c"],
+    ["staging", "stg-db-3"],
+  ])("%s: one replica pinned by its own label to %s, stop-first, its own volume, `backup-repo` on the DB network", (stack, node) => {
+    const repository = repositoryOf(stack);
+    expect(repository.inputs.mode).toEqual({ replicated: { replicas: 1 } });
+    expect(repository.inputs.updateConfig.order).toBe("stop-first");
+    expect(repository.inputs.taskSpec.placement.constraints).toEqual([`node.labels.pgswarm.${stack}.backup-repo == true`]);
+    const labels = ofType(runs[stack], NODE_LABELS).find((resource) => resource.inputs.node === node)!;
+    expect(labels.inputs.labels[`pgswarm.${stack}.backup-repo`]).toBe("true");
+    const others = ofType(runs[stack], NODE_LABELS).filter((resource) => resource.inputs.node !== node);
+    for (const other of others) expect(other.inputs.labels[`pgswarm.${stack}.backup-repo`]).toBeUndefined();
+    expect(repository.inputs.taskSpec.containerSpec.mounts).toEqual([
+      expect.objectContaining({ type: "volume", source: `${stack}_backup-repo_data`, target: "/var/lib/pgbackrest" }),
+      // The image's declared data volume, which would leave an anonymous volume per task.
+      { type: "tmpfs", target: "/var/lib/postgresql/data" },
+    ]);
+    expect(repository.inputs.taskSpec.networksAdvanceds[0].aliases).toEqual(["backup-repo"]);
+    expect(repository.inputs.taskSpec.containerSpec.commands).toEqual(["/usr/local/bin/pgswarm-repo"]);
+  });
+
+  it("mounts its TLS files, the agents' key and the read role's password, and nothing else", () => {
+    expect(secretNames(repositoryOf("prod"))).toEqual([
+      "/run/secrets/pgswarm-agent-key-password",
+      "/run/secrets/pgswarm-reader-password",
+      "/run/secrets/pgswarm-tls-ca.crt",
+      "/run/secrets/pgswarm-tls.crt",
+      "/run/secrets/pgswarm-tls.key",
+    ]);
+  });
+
+  it("gives every data member a certificate and key of its own, signed by the stack's CA, as Docker secrets", () => {
+    const members = dbServices("prod");
+    const keyIds = members.map((service) => service.inputs.taskSpec.containerSpec.secrets.find((secret: any) => secret.fileName.endsWith("pgswarm-tls.key")).secretId);
+    expect(new Set(keyIds).size).toBe(members.length);
+    const caIds = new Set(members.map((service) => service.inputs.taskSpec.containerSpec.secrets.find((secret: any) => secret.fileName.endsWith("pgswarm-tls-ca.crt")).secretId));
+    expect(caIds.size).toBe(1);
+    const requests = runs.prod.resources.filter((resource) => resource.type === "tls:index/certRequest:CertRequest");
+    expect(requests.map((request) => request.inputs.subject.commonName).sort()).toEqual(["backup-repo", "pgnode1", "pgnode2", "pgnode3"]);
+    for (const request of requests) expect(request.inputs.dnsNames).toEqual([request.inputs.subject.commonName]);
+    const certificates = runs.prod.resources.filter((resource) => resource.type === "tls:index/locallySignedCert:LocallySignedCert");
+    for (const certificate of certificates) expect(certificate.inputs.allowedUses).toEqual(expect.arrayContaining(["server_auth", "client_auth"]));
+  });
+
+  it("never shows a private key outside a Docker secret's data", () => {
+    for (const service of ofType(runs.prod, SERVICE)) expect(JSON.stringify(service.inputs)).not.toContain("PRIVATE KEY");
+    expect(JSON.stringify(runs.prod.outputs)).not.toContain("PRIVATE KEY");
+    const keySecrets = ofType(runs.prod, SECRET).filter((secret) => /tls.*key-file/.test(secret.name));
+    expect(keySecrets).toHaveLength(4);
+    for (const secret of keySecrets) expect(secret.redacted.data).toBe("[secret]");
+  });
+
+  it("a restoring stack mounts the source stack's repository volume read-only, and labels it not as its own", async () => {
+    const restoring = await runStack("staging", { ...stackFileConfig("staging"), "pgswarm:database": { ...stackFileConfig("staging")["pgswarm:database"], restore: { from: "prod", time: "2026-11-26T03:00:00Z" } } });
+    const mounts = serviceNamed(restoring, "staging_backup-repo").inputs.taskSpec.containerSpec.mounts;
+    expect(mounts[2]).toEqual({ type: "volume", source: "prod_backup-repo_data", target: "/var/lib/pgbackrest-source", readOnly: true });
+    const cluster = JSON.parse(Buffer.from(ofType(restoring, CONFIG).find((config) => config.name.includes("cluster-json"))!.inputs.data, "base64").toString());
+    expect(cluster.restore).toEqual({ from: "prod", time: "2026-11-26T03:00:00Z", targetTime: "2026-11-26 03:00:00+00" });
+  });
+});
+
+describe("the order of creation and deletion", () => {
+  it("every DB member depends on the backup repository: created after it, deleted before it", () => {
+    const repository = serviceNamed(runs.prod, "prod_backup-repo");
+    for (const member of dbServices("prod")) expect(member.dependencies).toEqual(expect.arrayContaining([repository.urn]));
   });
 });

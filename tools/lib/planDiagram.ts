@@ -33,6 +33,9 @@ export function renderMermaid(summary: PlanSummary): string {
       const role = member.initialPrimary ? `${member.member} · initial primary` : member.member;
       lines.push(`      ${node(serviceId(member.service), "[(", `${member.service}\n${role}`, ")]")}`);
     }
+    if (summary.repository?.node === swarmNode.node) {
+      lines.push(`      ${node(serviceId(summary.repository.service), "[(", `${summary.repository.service}\nbackup repository`, ")]")}`);
+    }
     if (!placedNodes.has(swarmNode.node)) lines.push(`      ${node(mermaidId("free", swarmNode.node), "[", "no DB member", "]")}`);
     lines.push("    end");
   }
@@ -58,6 +61,12 @@ export function renderMermaid(summary: PlanSummary): string {
   // Routers pick among the members; an endpoint a member serves itself needs no such edge.
   for (const router of summary.routers) {
     for (const member of memberServices) lines.push(`  ${serviceId(router.service)} -.-> ${serviceId(member)}`);
+  }
+  if (summary.repository) {
+    if (!summary.nodes.some((swarmNode) => swarmNode.node === summary.repository!.node)) {
+      lines.push(`  ${node(serviceId(summary.repository.service), "[(", `${summary.repository.service}\nbackup repository · pinned to ${summary.repository.node}`, ")]")}`);
+    }
+    for (const member of memberServices) lines.push(`  ${serviceId(member)} -.->|${mermaidLabel("WAL")}| ${serviceId(summary.repository.service)}`);
   }
   for (const exporter of summary.exporters) {
     const member = summary.members.find((candidate) => exporter.startsWith(`${candidate.service}-`));

@@ -31,6 +31,8 @@ export interface PlanSummary {
   endpoints: EndpointUse[];
   apps: Array<{ service: string; replicas: number; published: string[] }>;
   exporters: string[];
+  /** The backup repository service and the node its pin names. */
+  repository?: { service: string; node: string };
   networks: Array<{ name: string; encrypted: boolean; subnet?: string; services: string[] }>;
 }
 
@@ -61,6 +63,9 @@ export function summarize(stack: string, topology: string, resources: PlannedRes
     };
   }).sort((a, b) => a.member.localeCompare(b.member));
   const apps = all.filter((service) => !Object.values(ROLES).includes(service.role as never));
+  const repositoryService = byRole(ROLES.backupRepo)[0];
+  const repositoryPins = ((repositoryService?.placement as string[]) ?? []).map(pinOf).filter((pin): pin is RegExpExecArray => pin !== null);
+  const repositoryNode = nodeLabels.find((node) => repositoryPins.some(([, key, value]) => node.labels[key] === value))?.node;
   const aliases = (service: PlannedResource) =>
     ((service.networks as Array<{ aliases: string[] }>) ?? []).flatMap((network) => network.aliases);
 
@@ -86,6 +91,7 @@ export function summarize(stack: string, topology: string, resources: PlannedRes
       published: (service.published as string[]) ?? [],
     })),
     exporters: byRole(ROLES.exporter).map((service) => String(service.dockerName)),
+    ...(repositoryService ? { repository: { service: String(repositoryService.dockerName), node: repositoryNode ?? "anywhere" } } : {}),
     networks: resources
       .filter((resource) => resource.type === "network")
       .map((network) => ({
@@ -118,6 +124,7 @@ export function renderSummary(summary: PlanSummary): string[] {
   for (const app of summary.apps) {
     lines.push(`  ${app.service} ×${app.replicas}${app.published.length > 0 ? `, published ${app.published.join(", ")}` : ""}`);
   }
+  if (summary.repository) lines.push(`backups: ${summary.repository.service} on ${summary.repository.node} (the pgBackRest repository every member archives to)`);
   if (summary.exporters.length > 0) lines.push(`metrics: ${summary.exporters.join(", ")} (postgres_exporter :9187)`);
   lines.push(
     `networks: ${summary.networks.map((network) => `${network.name} (${network.encrypted ? "encrypted" : "not encrypted"}${network.subnet ? `, ${network.subnet}` : ""})`).join(", ")}`,

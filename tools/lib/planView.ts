@@ -22,6 +22,10 @@ const SHORT_TYPES: Record<string, string> = {
   "docker:index/serviceConfig:ServiceConfig": "config",
   "docker:index/image:Image": "image",
   "random:index/randomPassword:RandomPassword": "password",
+  "tls:index/privateKey:PrivateKey": "tls-key",
+  "tls:index/certRequest:CertRequest": "tls-request",
+  "tls:index/selfSignedCert:SelfSignedCert": "tls-ca",
+  "tls:index/locallySignedCert:LocallySignedCert": "tls-cert",
   "pulumi-nodejs:dynamic/pgswarm:NodeLabels": "node-labels",
 };
 

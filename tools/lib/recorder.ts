@@ -19,5 +19,12 @@ export async function recordOnly(resource: RegisteredResource): Promise<Resource
   if (resource.type === "random:index/randomPassword:RandomPassword") {
     state.result = `pw-${stableSuffix(resource.name)}`.padEnd(resource.inputs.length ?? 16, "x");
   }
+  // @pulumi/tls's outputs: stable stand-ins, so a plan shows no change where nothing changed.
+  const pem = (kind: string) => `-----BEGIN ${kind}-----\n${stableSuffix(`${kind}/${resource.name}`)}\n-----END ${kind}-----\n`;
+  if (resource.type === "tls:index/privateKey:PrivateKey") Object.assign(state, { privateKeyPem: pem("EC PRIVATE KEY"), publicKeyPem: pem("PUBLIC KEY") });
+  if (resource.type === "tls:index/certRequest:CertRequest") state.certRequestPem = pem("CERTIFICATE REQUEST");
+  if (resource.type === "tls:index/selfSignedCert:SelfSignedCert" || resource.type === "tls:index/locallySignedCert:LocallySignedCert") {
+    state.certPem = pem("CERTIFICATE");
+  }
   return { id: `${resource.name}-id`, state };
 }

@@ -20,6 +20,21 @@ export interface ServiceTasks {
   lastError?: string;
 }
 
+/** What the backup repository's agent answers (images/postgres/agent/repo/repository.ts), as far as status shows it. */
+export interface BackupsAnswer {
+  unreachable?: true;
+  stanza?: { ok: boolean; message: string };
+  walArchiving?: boolean;
+  backups?: Array<{ label: string; type: string; stop: string }>;
+  earliestRestorable?: string;
+  next?: { full?: string; diff?: string; dump?: string };
+  last?: Record<string, { ok: boolean; startedAt: string; error?: string }>;
+  running?: string;
+}
+
+/** A newest backup older than this is a missed weekly full (the default schedule): worth a warning. */
+export const BACKUP_TOO_OLD_MS = 8 * 24 * 3600_000;
+
 export interface StatusSnapshot {
   stack: string;
   topology: string;
@@ -27,6 +42,8 @@ export interface StatusSnapshot {
   members: MemberAnswer[];
   routers: RouterTask[];
   services: ServiceTasks[];
+  /** The backup repository's answer; absent from a ctl older than the repository. */
+  backups?: BackupsAnswer;
   at: string;
 }
 
@@ -80,7 +97,53 @@ export function statusWarnings(snapshot: StatusSnapshot): string[] {
   for (const service of snapshot.services) {
     if (service.running.length === 0) warnings.push(`${service.service}: no task running${service.lastError ? ` (${service.lastError})` : ""}`);
   }
+  return [...warnings, ...archivingWarnings(snapshot, primaries)];
+}
+
+/** WAL archiving and backups: what makes a point-in-time restore impossible or stale. */
+function archivingWarnings(snapshot: StatusSnapshot, primaries: MemberStatus[]): string[] {
+  const warnings: string[] = [];
+  const backups = snapshot.backups;
+  if (!backups) return warnings;
+  if (backups.unreachable) return ["backup-repo: the backup repository does not answer: WAL archiving and backups stall until it is back"];
+  if (backups.walArchiving === false) warnings.push("WAL archiving is off (database.walArchiving): no backup is taken and no point in time can be restored");
+  if (backups.stanza && !backups.stanza.ok) warnings.push(`backup-repo: stanza not ready (${backups.stanza.message})`);
+  for (const primary of primaries) {
+    const archiver = primary.postgres?.archiver;
+    if (archiver?.lastFailedAt && (!archiver.lastArchivedAt || archiver.lastFailedAt > archiver.lastArchivedAt)) {
+      warnings.push(`${primary.name}: WAL archiving is failing (last failure ${archiver.lastFailedAt} on ${archiver.lastFailedWal ?? "?"}; ${archiver.failedCount} failures)`);
+    }
+  }
+  for (const [kind, result] of Object.entries(backups.last ?? {})) {
+    if (!result.ok) warnings.push(`backup-repo: the last ${kind} failed at ${result.startedAt}: ${result.error ?? "no reason given"}`);
+  }
+  const newest = backups.backups?.at(-1);
+  if (newest && Date.parse(snapshot.at) - Date.parse(newest.stop) > BACKUP_TOO_OLD_MS) {
+    warnings.push(`backup-repo: the newest backup (${newest.label}) ended ${newest.stop}, more than 8 days ago`);
+  }
   return warnings;
+}
+
+/** One line each for archiving (on the primary) and the repository's backups. */
+function archivingLines(snapshot: StatusSnapshot): string[] {
+  const backups = snapshot.backups;
+  if (!backups) return [];
+  const lines: string[] = [];
+  for (const primary of snapshot.members.filter(isUp).filter((member) => member.role === "primary")) {
+    const archiver = primary.postgres?.archiver;
+    if (!archiver) continue;
+    const mode = archiver.command.startsWith("pgbackrest") ? "pgBackRest → backup-repo" : `off (${archiver.command})`;
+    const last = archiver.lastArchivedWal ? `last ${archiver.lastArchivedWal} at ${archiver.lastArchivedAt}` : "nothing archived yet";
+    lines.push(`ARCHIVING  ${primary.name}: ${mode}; ${last}; ${archiver.failedCount} failed`);
+  }
+  if (backups.unreachable) return [...lines, "BACKUPS    backup-repo does not answer"];
+  const newest = backups.backups?.at(-1);
+  const kept = backups.backups?.length ?? 0;
+  lines.push(
+    `BACKUPS    ${newest ? `newest ${newest.label} (${newest.type}) ended ${newest.stop}; ${kept} kept; restorable from ${backups.earliestRestorable}` : "no backup yet"}` +
+      `; next full ${backups.next?.full ?? "-"}${backups.running ? `; running: ${backups.running}` : ""}`,
+  );
+  return lines;
 }
 
 function table(rows: string[][]): string[] {
@@ -126,6 +189,7 @@ export function renderStatus(snapshot: StatusSnapshot): string {
     "",
     ...table([["SERVICE", "TASKS", "NODES", "RESTARTS"], ...serviceRows]),
     "",
+    ...(snapshot.backups ? [...archivingLines(snapshot), ""] : []),
     ...(warnings.length ? warnings.map((warning) => `WARNING: ${warning}`) : ["OK: every member serves, every standby streams, every router admits a primary"]),
     "",
   ].join("\n");

@@ -4,7 +4,7 @@
  * commit needs, and the roles to keep. One file for all members; each member
  * knows its own name from its environment.
  */
-import { parseDurationMs, parseSizeBytes, readUserOf, type StackConfig } from "../../config";
+import { parseDurationMs, parseSizeBytes, readUserOf, recoveryTargetTime, type StackConfig } from "../../config";
 import { AGENT_KEY_CREDENTIAL, ROLES, type ClusterSpec } from "../../contract";
 import { syncStandbyCount } from "../settings";
 import { dbMembers } from "../topology";
@@ -45,8 +45,13 @@ export function renderClusterSpec(stack: string, config: StackConfig): string {
     timeoutMs: parseDurationMs(config.database.failover.timeout) ?? 3000,
     replicaMaxLagBytes: parseSizeBytes(config.database.replicaMaxLag) ?? 16 * 1024 * 1024,
     ...(config.database.failover.forcePrimary ? { forcePrimary: config.database.failover.forcePrimary } : {}),
+    ...(config.database.restore ? { restore: restoreSpec(config.database.restore) } : {}),
   };
   return `${JSON.stringify(spec, null, 2)}\n`;
+}
+
+function restoreSpec(restore: { from: string; time: string }): NonNullable<ClusterSpec["restore"]> {
+  return { from: restore.from, time: restore.time, ...(restore.time === "latest" ? {} : { targetTime: recoveryTargetTime(restore.time) }) };
 }
 
 /** The credential every member's agent authenticates its peers with. */

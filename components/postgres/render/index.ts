@@ -2,6 +2,5 @@ export * from "./postgresqlConf";
 export * from "./pgHba";
 export * from "./repmgrConf";
 export * from "./haproxyCfg";
-export * from "./pgbackrestConf";
 export { confValue } from "./confFormat";
 export * from "./clusterSpec";

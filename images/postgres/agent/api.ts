@@ -15,6 +15,8 @@ export interface Handlers {
   primary(): boolean;
   /** Routers: 200 only for a streaming standby within `maxLagBytes` of the primary. */
   replica(maxLagBytes?: bigint): boolean;
+  /** Prometheus text, where the agent has metrics of its own (the backup repository). */
+  metrics?(): string;
   /** Authenticated actions by name (heartbeat, vote, release, takeover, switchover). */
   actions: Record<string, (body: any) => unknown | Promise<unknown>>;
 }
@@ -57,6 +59,10 @@ export function serveApi(handlers: Handlers, key: string, self: string): http.Se
           return json(response, 200, handlers.health());
         case "GET /status":
           return json(response, 200, handlers.status());
+        case "GET /metrics":
+          if (!handlers.metrics) break;
+          response.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
+          return response.end(handlers.metrics());
         case "GET /primary":
         case "HEAD /primary":
           return json(response, handlers.primary() ? 200 : 503, {});

@@ -3,7 +3,7 @@
  * network started by `npm run switchover` / `npm run status`): it asks every
  * member's agent and prints one JSON document.
  */
-import type { ClusterSpec } from "../../../components/contract";
+import { BACKUP_REPO_HOST, type ClusterSpec } from "../../../components/contract";
 import type { MemberStatus } from "./member";
 import type { Peers } from "./peers";
 import { sleep } from "./process";
@@ -48,8 +48,20 @@ export async function ctl(args: string[], spec: ClusterSpec, peers: Peers): Prom
       const started = Date.now();
       // Watching, an unreachable member must not hold every document back for long.
       const waitMs = everyMs ? Math.min(1500, Math.max(1000, everyMs)) : 1500;
-      const [members, routers] = await Promise.all([statuses(spec, peers, waitMs), routerPools(spec.stack, routerEndpoints(spec.topology), waitMs)]);
-      print({ stack: spec.stack, topology: spec.topology, replicaMaxLagBytes: spec.replicaMaxLagBytes, members, routers, at: new Date().toISOString() });
+      const [members, routers, backups] = await Promise.all([
+        statuses(spec, peers, waitMs),
+        routerPools(spec.stack, routerEndpoints(spec.topology), waitMs),
+        peers.get(BACKUP_REPO_HOST, "/status", waitMs),
+      ]);
+      print({
+        stack: spec.stack,
+        topology: spec.topology,
+        replicaMaxLagBytes: spec.replicaMaxLagBytes,
+        members,
+        routers,
+        backups: backups ?? { unreachable: true },
+        at: new Date().toISOString(),
+      });
       if (!everyMs || Date.now() >= until) return;
       await sleep(Math.max(0, everyMs - (Date.now() - started)));
     }
@@ -80,5 +92,19 @@ export async function ctl(args: string[], spec: ClusterSpec, peers: Peers): Prom
     process.exitCode = 1;
     return;
   }
-  throw new Error(`usage: pgswarm-agent ctl status [--every <ms> [--for <s>]] | switchover [pgnodeN]`);
+  if (verb === "backups") {
+    const status = await peers.get(BACKUP_REPO_HOST, "/status", 10_000);
+    print(status ?? { unreachable: true, reason: peers.lastError.get(BACKUP_REPO_HOST) });
+    if (!status) process.exitCode = 1;
+    return;
+  }
+  if (verb === "backup") {
+    // full, diff or incr, or dump (a logical dump now); the answer comes when it is done.
+    const kind = target ?? "full";
+    const result = await peers.post<{ ok: boolean }>(BACKUP_REPO_HOST, kind === "dump" ? "/v1/dump" : "/v1/backup", { type: kind }, 12 * 3600_000);
+    print(result ?? { ok: false, error: `the backup repository did not answer: ${peers.lastError.get(BACKUP_REPO_HOST) ?? "no reply"}` });
+    if (!result?.ok) process.exitCode = 1;
+    return;
+  }
+  throw new Error(`usage: pgswarm-agent ctl status [--every <ms> [--for <s>]] | switchover [pgnodeN] | backups | backup [full|diff|incr|dump]`);
 }

@@ -5,7 +5,7 @@
  * client (status, switchover), run in a one-shot service on the DB network.
  */
 import * as fs from "fs";
-import { AGENT_KEY_CREDENTIAL, configPath, STATE_FILE, type ClusterSpec } from "../../../components/contract";
+import { AGENT_KEY_CREDENTIAL, BACKUP_REPO_HOST, configPath, STATE_FILE, type BackupSpec, type ClusterSpec } from "../../../components/contract";
 import { serveApi } from "./api";
 import { ctl } from "./ctl";
 import { readSecret, writePgpass } from "./files";
@@ -13,7 +13,10 @@ import { log, setLogName } from "./log";
 import { Member } from "./member";
 import { Peers } from "./peers";
 import { Postgres } from "./postgres";
+import { Repository } from "./repo/repository";
+import { BACKUP_TYPES, type BackupType } from "./repo/schedule";
 import { StateFile } from "./state";
+import { superviseTlsServer } from "./tlsServer";
 
 export function readClusterSpec(): ClusterSpec {
   return JSON.parse(fs.readFileSync(configPath("cluster"), "utf8")) as ClusterSpec;
@@ -26,7 +29,11 @@ async function runMember(): Promise<void> {
   setLogName(name);
   const key = readSecret(AGENT_KEY_CREDENTIAL);
   const kind = spec.members.find((member) => member.name === name)?.kind;
-  if (kind === "data") writePgpass();
+  if (kind === "data") {
+    writePgpass();
+    // The repository takes backups through it; archiving does not need it.
+    superviseTlsServer();
+  }
   const member = new Member(spec, name, new StateFile(STATE_FILE), new Postgres(), new Peers(key));
   serveApi(
     {
@@ -55,8 +62,44 @@ async function runMember(): Promise<void> {
   await member.run();
 }
 
+/** The stack's backup repository (images/postgres/pgswarm-repo.sh): pgBackRest's TLS server and the backup schedule. */
+async function runRepository(): Promise<void> {
+  setLogName(BACKUP_REPO_HOST);
+  const spec = JSON.parse(fs.readFileSync(configPath("backups"), "utf8")) as BackupSpec;
+  const repository = new Repository(spec);
+  const server = superviseTlsServer();
+  serveApi(
+    {
+      health: () => ({ ok: true }),
+      status: () => repository.status(),
+      metrics: () => repository.metrics(),
+      primary: () => false,
+      replica: () => false,
+      actions: {
+        backup: (body: { type?: string }) => {
+          const type = (body.type ?? "full") as BackupType;
+          if (!BACKUP_TYPES.includes(type)) return { ok: false, error: `a backup type is one of ${BACKUP_TYPES.join(", ")}, not "${body.type}"` };
+          return repository.request(type);
+        },
+        dump: () => repository.request("dump"),
+      },
+    },
+    readSecret(AGENT_KEY_CREDENTIAL),
+    BACKUP_REPO_HOST,
+  );
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      log(`${signal}: stopping`);
+      server.stop();
+      process.exit(0);
+    });
+  }
+  await repository.run();
+}
+
 const [command = "run", ...args] = process.argv.slice(2);
-const main = command === "ctl" ? () => ctl(args, readClusterSpec(), new Peers(readSecret(AGENT_KEY_CREDENTIAL))) : runMember;
+const main =
+  command === "ctl" ? () => ctl(args, readClusterSpec(), new Peers(readSecret(AGENT_KEY_CREDENTIAL))) : command === "repo" ? runRepository : runMember;
 main().catch((error: Error) => {
   log(`fatal: ${error.stack ?? error.message}`);
   process.exit(1);

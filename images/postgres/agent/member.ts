@@ -15,11 +15,12 @@ import { gather } from "./gather";
 import { formatLsn, hasDiverged, parseLsn, type Position, type TimelineSwitch } from "./lsn";
 import type { Peers } from "./peers";
 import { bootstrap } from "./phases/bootstrap";
+import { restoreCluster } from "./phases/restore";
 import { cloneFrom } from "./phases/join";
 import { reconcileRoles } from "./phases/reconcile";
 import { bestEffort, registerPrimary, registerStandby } from "./phases/register";
 import { rejoin, RetryLater } from "./phases/rejoin";
-import type { PgStatus, Postgres, ReplicaRow } from "./postgres";
+import type { ArchiverStatus, PgStatus, Postgres, ReplicaRow } from "./postgres";
 import { monotonicMs, run, sleep } from "./process";
 import { handoverOrder } from "./handover";
 import { resolvePeer } from "./resolve";
@@ -73,6 +74,7 @@ export interface MemberStatus {
     sender?: string;
     lagBytes?: string;
     replayAgeMs?: number;
+    archiver?: ArchiverStatus;
   };
   position?: { timeline: number; lsn: string };
   synchronousStandbyNames?: string;
@@ -337,7 +339,9 @@ export class Member {
           this.following = undefined;
           this.syncNames = "";
           try {
-            await bootstrap(this.spec, this.pg, () => this.writeRuntime());
+            const { restore } = this.spec;
+            if (restore) await restoreCluster({ ...this.spec, restore }, this.pg, () => this.writeRuntime());
+            else await bootstrap(this.spec, this.pg, () => this.writeRuntime());
             this.save({ term: 1, leader: this.me.name, ledTerm: 1 });
             this.phase = "stopped";
           } catch (error) {
@@ -646,8 +650,8 @@ export class Member {
 
   /**
    * What a new primary does once it serves: slots for every other member,
-   * the roles' passwords from the mounted secrets, repmgr's record, the WAL
-   * archive's stanza. One at a time, each retried until it succeeds.
+   * the roles' passwords from the mounted secrets, repmgr's record (the stack's
+   * repository keeps the archive's stanza). One at a time, each retried until it succeeds.
    */
   private queueLeaderChores(): void {
     const dataPeers = this.spec.members.filter((member) => member.kind === "data" && member.name !== this.me.name);
@@ -664,9 +668,6 @@ export class Member {
       }),
       chore("roles and database", () => reconcileRoles(this.spec, this.pg)),
       ...(this.spec.topology === "standalone" ? [] : [chore("repmgr primary register", registerPrimary)]),
-      ...(this.spec.walArchiving
-        ? [chore("pgBackRest stanza", async () => void (await run("pgbackrest", [`--stanza=${STANZA}`, "stanza-create"], { timeoutMs: 120_000 })))]
-        : []),
     ];
   }
 
@@ -1012,6 +1013,7 @@ export class Member {
         sender: status.sender,
         lagBytes: lag === undefined ? undefined : lag.toString(),
         replayAgeMs: status.replayAgeMs,
+        archiver: status.archiver,
       },
       position: position && { timeline: position.timeline, lsn: position.lsn.toString() },
       synchronousStandbyNames: leading ? this.syncNames : undefined,

@@ -32,6 +32,18 @@ export interface PgStatus {
   /** The host the WAL receiver streams from. */
   sender?: string;
   replayAgeMs?: number;
+  /** pg_stat_archiver and the archive_command in force (pgBackRest, or /bin/true with walArchiving off). */
+  archiver?: ArchiverStatus;
+}
+
+export interface ArchiverStatus {
+  command: string;
+  archivedCount: number;
+  lastArchivedWal?: string;
+  lastArchivedAt?: string;
+  failedCount: number;
+  lastFailedWal?: string;
+  lastFailedAt?: string;
 }
 
 export interface ReplicaRow {
@@ -196,7 +208,10 @@ export class Postgres {
               (SELECT status FROM pg_stat_wal_receiver) AS receiver,
               (SELECT received_tli FROM pg_stat_wal_receiver) AS received_tli,
               (SELECT sender_host FROM pg_stat_wal_receiver) AS sender,
-              (extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)::bigint AS replay_age_ms`,
+              (extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)::bigint AS replay_age_ms,
+              current_setting('archive_command') AS archive_command,
+              (SELECT row_to_json(a) FROM (SELECT archived_count, last_archived_wal, last_archived_time, failed_count,
+                                                  last_failed_wal, last_failed_time FROM pg_stat_archiver) a) AS archiver`,
       [],
       timeoutMs,
     );
@@ -212,6 +227,15 @@ export class Postgres {
       receiver: row.receiver ?? undefined,
       sender: row.sender ?? undefined,
       replayAgeMs: row.replay_age_ms === null ? undefined : Number(row.replay_age_ms),
+      archiver: row.archiver && {
+        command: row.archive_command,
+        archivedCount: Number(row.archiver.archived_count),
+        lastArchivedWal: row.archiver.last_archived_wal ?? undefined,
+        lastArchivedAt: row.archiver.last_archived_time ?? undefined,
+        failedCount: Number(row.archiver.failed_count),
+        lastFailedWal: row.archiver.last_failed_wal ?? undefined,
+        lastFailedAt: row.archiver.last_failed_time ?? undefined,
+      },
     };
   }
 

@@ -7,5 +7,7 @@ const lines = [
   `PGSWARM_STATE_DIR=${contract.STATE_DIR}`,
   `PGSWARM_LOCK_FILE=${contract.LOCK_FILE}`,
   `PGSWARM_AGENT_PORT=${contract.AGENT_PORT}`,
+  `PGSWARM_REPO_PATH=${contract.REPO_PATH}`,
+  `PGSWARM_DUMPS_DIR=${contract.DUMPS_DIR}`,
 ];
 process.stdout.write(`${lines.join("\n")}\n`);

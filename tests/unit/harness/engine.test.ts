@@ -45,13 +45,16 @@ describe("the e2e standalone stack", () => {
   };
 
   // 7 passwords, 8 secrets (6 passwords, the app's pgpass, the agents' key), 2 networks,
-  // 6 configs (4 shared, repmgr.conf, haproxy.cfg), 3 services, 3 nodes' labels.
-  const RESOURCES = 29;
+  // 6 configs (4 shared, repmgr.conf, haproxy.cfg), 3 services, 3 nodes' labels; and the backup repository:
+  // 8 TLS resources (the CA's key and certificate; a key, request and certificate for pgnode1 and the repository),
+  // 5 secrets (the CA, a certificate and key each), 3 configs (the members' restore conf, the repository's conf and
+  // backups.json), 1 service.
+  const RESOURCES = 29 + 8 + 5 + 3 + 1;
 
   it("the first run creates everything once", () => {
     expect(first.changes).toBe(RESOURCES);
     expect(first.created).toHaveLength(RESOURCES);
-    expect(dockerNames(first.created.filter((entry) => entry.type === "Service")).sort()).toEqual(["e2e_db-rw", "e2e_pgnode1", "e2e_web"]);
+    expect(dockerNames(first.created.filter((entry) => entry.type === "Service")).sort()).toEqual(["e2e_backup-repo", "e2e_db-rw", "e2e_pgnode1", "e2e_web"]);
   });
 
   it("the state lists each resource after everything it depends on", () => {
@@ -146,7 +149,7 @@ describe("staging (replicated: three DB members and a router)", () => {
     const swarm = new FakeSwarm();
     const first = await up(store, swarm, stackFileConfig("staging"), "staging");
     const passwords = store.data.resources.filter((resource) => resource.type === TYPES.randomPassword).map((resource) => resource.outputs.result);
-    expect(first.created.filter((entry) => entry.type === "Service")).toHaveLength(5);
+    expect(first.created.filter((entry) => entry.type === "Service")).toHaveLength(6);
     const again = await up(store, swarm, stackFileConfig("staging"), "staging");
     expect(again.changes).toBe(0);
     expect(store.data.resources.filter((resource) => resource.type === TYPES.randomPassword).map((resource) => resource.outputs.result)).toEqual(passwords);

@@ -31,6 +31,10 @@ export class FakeSwarm implements Executor {
     const id = `${shortType(reg.type)}-${this.next++}`;
     const outputs: Record<string, any> = { ...inputs };
     if (reg.type === TYPES.randomPassword) outputs.result = `pw-${id}`;
+    // @pulumi/tls's outputs, as placeholders: what matters here is which resource exists and what replaces it.
+    if (reg.type === TYPES.tlsPrivateKey) outputs.privateKeyPem = `key-${id}`;
+    if (reg.type === TYPES.tlsCertRequest) outputs.certRequestPem = `csr-${id}`;
+    if (reg.type === TYPES.tlsSelfSignedCert || reg.type === TYPES.tlsLocallySignedCert) outputs.certPem = `cert-${id}`;
     if (reg.type === TYPES.nodeLabels) outputs.nodeId = `node-${inputs.node}`;
     if (IN_SWARM.has(reg.type)) this.objects.set(id, { type: reg.type, name: dockerNameOf(reg.type, inputs) });
     this.writes.push(`create ${shortType(reg.type)} ${dockerNameOf(reg.type, inputs) ?? reg.name}`);

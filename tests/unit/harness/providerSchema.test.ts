@@ -13,6 +13,8 @@ import { replaceForcingPaths, RESOURCE_SCHEMAS, TYPES } from "../../harness/prov
 const TF = "terraform-provider-docker v4.5.0 internal/provider";
 const SERVICE = `${TF}/resource_docker_service.go`;
 const NETWORK = `${TF}/resource_docker_network.go`;
+/** terraform-provider-tls v4 (bridged by @pulumi/tls 5.x): no Update; every input plan-modified RequiresReplace. */
+const TLS = "hashicorp/terraform-provider-tls internal/provider";
 const LABEL = `${TF}/helpers.go labelSchema = newLabelSchema(true): label and value ForceNew`;
 
 const PINNED: Record<string, Record<string, string>> = {
@@ -72,6 +74,35 @@ const PINNED: Record<string, Record<string, string>> = {
   },
   [TYPES.randomPassword]: {
     keepers: "hashicorp/terraform-provider-random internal/provider/resource_password.go: keepers RequiresReplaceIfValuesNotNull",
+  },
+  [TYPES.tlsPrivateKey]: {
+    algorithm: `${TLS}/resource_private_key.go: algorithm RequiresReplace`,
+    ecdsaCurve: `${TLS}/resource_private_key.go: ecdsa_curve RequiresReplace`,
+    rsaBits: `${TLS}/resource_private_key.go: rsa_bits RequiresReplace`,
+  },
+  [TYPES.tlsCertRequest]: {
+    dnsNames: `${TLS}/resource_cert_request.go: dns_names RequiresReplace`,
+    ipAddresses: `${TLS}/resource_cert_request.go: ip_addresses RequiresReplace`,
+    privateKeyPem: `${TLS}/resource_cert_request.go: private_key_pem RequiresReplace`,
+    subject: `${TLS}/resource_cert_request.go: subject RequiresReplace`,
+  },
+  [TYPES.tlsSelfSignedCert]: {
+    allowedUses: `${TLS}/resource_self_signed_cert.go: allowed_uses RequiresReplace`,
+    dnsNames: `${TLS}/resource_self_signed_cert.go: dns_names RequiresReplace`,
+    earlyRenewalHours: `${TLS}/common_cert.go: early_renewal_hours RequiresReplace`,
+    isCaCertificate: `${TLS}/common_cert.go: is_ca_certificate RequiresReplace`,
+    privateKeyPem: `${TLS}/resource_self_signed_cert.go: private_key_pem RequiresReplace`,
+    subject: `${TLS}/resource_self_signed_cert.go: subject RequiresReplace`,
+    validityPeriodHours: `${TLS}/common_cert.go: validity_period_hours RequiresReplace`,
+  },
+  [TYPES.tlsLocallySignedCert]: {
+    allowedUses: `${TLS}/resource_locally_signed_cert.go: allowed_uses RequiresReplace`,
+    caCertPem: `${TLS}/resource_locally_signed_cert.go: ca_cert_pem RequiresReplace`,
+    caPrivateKeyPem: `${TLS}/resource_locally_signed_cert.go: ca_private_key_pem RequiresReplace`,
+    certRequestPem: `${TLS}/resource_locally_signed_cert.go: cert_request_pem RequiresReplace`,
+    earlyRenewalHours: `${TLS}/common_cert.go: early_renewal_hours RequiresReplace`,
+    isCaCertificate: `${TLS}/common_cert.go: is_ca_certificate RequiresReplace`,
+    validityPeriodHours: `${TLS}/common_cert.go: validity_period_hours RequiresReplace`,
   },
 };
 

@@ -2,6 +2,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { repositoryServiceName } from "../../../components/backups";
+import { AGENT_PORT } from "../../../components/contract";
 import { EXPORTER_METRICS_PATH, EXPORTER_PORT, exporterServiceName } from "../../../components/monitoring";
 import { PROJECT_DIR } from "../../helpers/stacks";
 
@@ -20,7 +22,7 @@ const KNOWN_METRICS = new Set([
   "pg_stat_archiver_last_archive_age",
   "haproxy_backend_active_servers",
   "haproxy_backend_backup_servers",
-  // exposed later by the scheduled backups (the doc says so)
+  // the backup repository's agent (images/postgres/agent/repo/metrics.ts)
   "pgswarm_backup_last_success_timestamp_seconds",
 ]);
 
@@ -31,6 +33,12 @@ it("scrapes every member's exporter and both routers through tasks.<service> DNS
   expect(postgres.names).toEqual(["pgnode1", "pgnode2", "pgnode3"].map((member) => `tasks.${exporterServiceName("prod", member)}`));
   expect(jobs["pgswarm-postgres"].metrics_path ?? "/metrics").toBe(EXPORTER_METRICS_PATH);
   expect(jobs["pgswarm-router"]).toMatchObject({ metrics_path: "/metrics", dns_sd_configs: [{ names: ["tasks.prod_db-rw", "tasks.prod_db-ro"], port: 8405 }] });
+  expect(jobs["pgswarm-backups"]).toMatchObject({ metrics_path: "/metrics", dns_sd_configs: [{ names: [`tasks.${repositoryServiceName("prod")}`], port: AGENT_PORT }] });
+  const [backupStack] = jobs["pgswarm-backups"].relabel_configs;
+  expect("tasks.prod_backup-repo".replace(new RegExp(`^${backupStack.regex}$`), "$1")).toBe("prod");
+  // What the repository serves is what the alert reads.
+  const { renderMetrics } = require("../../../images/postgres/agent/repo/metrics") as typeof import("../../../images/postgres/agent/repo/metrics");
+  expect(renderMetrics({ backups: [], last: {}, stanzaOk: true })).toContain("# TYPE pgswarm_backup_last_success_timestamp_seconds gauge");
   // The relabelling regex really extracts stack and member from a name.
   const [stackRule] = jobs["pgswarm-postgres"].relabel_configs;
   expect("tasks.prod_pgnode2-exporter".replace(new RegExp(`^${stackRule.regex}$`), "$1 $2")).toBe("prod pgnode2");

@@ -66,8 +66,8 @@ describe("plan", () => {
     expect(services.map((service: any) => service.dockerName)).toEqual(
       expect.arrayContaining(["prod_db-rw", "prod_db-ro", "prod_web", "prod_worker"]),
     );
-    // 6 passwords, the agents' key, the app's pgpass and the split web's pgpass.
-    expect(plan.resources.filter((resource: any) => resource.type === "secret")).toHaveLength(9);
+    // 6 passwords, the agents' key, the app's pgpass and the split web's pgpass; pgBackRest's CA, and a certificate and key for each of 3 members and the repository.
+    expect(plan.resources.filter((resource: any) => resource.type === "secret")).toHaveLength(9 + 1 + 4 * 2);
     expect(plan.resources.filter((resource: any) => resource.type === "config").length).toBeGreaterThanOrEqual(8);
     expect(plan.outputs.endpoints).toMatchObject({ rw: "db-rw", ro: "db-ro" });
   });

@@ -88,3 +88,57 @@ describe("npm run status", () => {
     expect(statusWarnings(snapshot)).toContain("pgnode1 and pgnode2 both run as primary (the one without a lease is being fenced)");
   });
 });
+
+describe("npm run status: archiving and backups", () => {
+  const archiver = (overrides: Record<string, unknown> = {}) => ({
+    command: "pgbackrest --stanza=pgswarm archive-push %p",
+    archivedCount: 12,
+    lastArchivedWal: "00000002000000000000000C",
+    lastArchivedAt: "2026-11-25T09:59:00Z",
+    failedCount: 0,
+    ...overrides,
+  });
+  const withBackups = (archiverOverrides: Record<string, unknown> = {}, backups: Record<string, unknown> = {}): StatusSnapshot => {
+    const snapshot = healthy();
+    (snapshot.members[0] as any).postgres.archiver = archiver(archiverOverrides);
+    snapshot.backups = {
+      stanza: { ok: true, message: "ok" },
+      walArchiving: true,
+      backups: [{ label: "20261124-030000F", type: "full", stop: "2026-11-24T03:01:00.000Z" }],
+      earliestRestorable: "2026-11-24T03:01:00.000Z",
+      next: { full: "2026-11-29T03:00:00.000Z" },
+      last: { full: { ok: true, startedAt: "2026-11-24T03:00:00.000Z" } },
+      ...backups,
+    };
+    return snapshot;
+  };
+
+  it("shows the primary's archiving and the newest backup, and warns about nothing when both are fine", () => {
+    const snapshot = withBackups();
+    expect(statusWarnings(snapshot)).toEqual([]);
+    const text = renderStatus(snapshot);
+    expect(text).toMatch(/^ARCHIVING  pgnode1: pgBackRest → backup-repo; last 00000002000000000000000C at 2026-11-25T09:59:00Z; 0 failed$/m);
+    expect(text).toMatch(/^BACKUPS    newest 20261124-030000F \(full\) ended 2026-11-24T03:01:00.000Z; 1 kept; restorable from 2026-11-24T03:01:00.000Z; next full 2026-11-29T03:00:00.000Z$/m);
+  });
+
+  it("warns when archiving fails, archiving is off, the repository does not answer, a backup failed or the newest is over 8 days old", () => {
+    expect(statusWarnings(withBackups({ failedCount: 3, lastFailedWal: "00000002000000000000000D", lastFailedAt: "2026-11-25T10:00:00Z" }))).toEqual([
+      "pgnode1: WAL archiving is failing (last failure 2026-11-25T10:00:00Z on 00000002000000000000000D; 3 failures)",
+    ]);
+    // A failure that archiving has since got past is history, not a warning.
+    expect(statusWarnings(withBackups({ failedCount: 1, lastFailedAt: "2026-11-25T09:00:00Z" }))).toEqual([]);
+    expect(statusWarnings(withBackups({ command: "/bin/true" }, { walArchiving: false }))).toEqual([
+      "WAL archiving is off (database.walArchiving): no backup is taken and no point in time can be restored",
+    ]);
+    expect(renderStatus(withBackups({ command: "/bin/true" }, { walArchiving: false }))).toMatch(/^ARCHIVING  pgnode1: off \(\/bin\/true\)/m);
+    const unreachable = healthy();
+    unreachable.backups = { unreachable: true };
+    expect(statusWarnings(unreachable)).toEqual(["backup-repo: the backup repository does not answer: WAL archiving and backups stall until it is back"]);
+    expect(statusWarnings(withBackups({}, { last: { diff: { ok: false, startedAt: "2026-11-25T03:00:00Z", error: "no standby and no primary" } } }))).toEqual([
+      "backup-repo: the last diff failed at 2026-11-25T03:00:00Z: no standby and no primary",
+    ]);
+    const stale = withBackups();
+    stale.at = "2026-12-03T03:01:01.000Z";
+    expect(statusWarnings(stale)).toEqual(["backup-repo: the newest backup (20261124-030000F) ended 2026-11-24T03:01:00.000Z, more than 8 days ago"]);
+  });
+});

@@ -1,11 +1,11 @@
 /**
  * Bootstrap: the first member of a new cluster creates it — initdb with
- * checksums, the roles and the application database, the pgBackRest stanza and
- * repmgr's record of the primary. It leaves the server stopped: the member then
+ * checksums, the roles and the application database and repmgr's record of the
+ * primary (the stack's backup repository creates the pgBackRest stanza). It leaves the server stopped: the member then
  * starts it as primary only once a majority acknowledges its lease.
  */
 import type { ClusterSpec } from "../../../../components/contract";
-import { PGDATA, REPMGR_DB, ROLES, secretFile, STANZA } from "../../../../components/contract";
+import { PGDATA, REPMGR_DB, ROLES, secretFile } from "../../../../components/contract";
 import { installConfig, initMarker } from "../files";
 import { log } from "../log";
 import type { Postgres } from "../postgres";
@@ -35,7 +35,6 @@ export async function bootstrap(spec: ClusterSpec, pg: Postgres, writeRuntime: (
   await pg.start();
   await reconcileRoles(spec, pg);
   await pg.query(`CREATE DATABASE ${REPMGR_DB} OWNER ${ROLES.replication}`, [], 120_000);
-  if (spec.walArchiving) await run("pgbackrest", [`--stanza=${STANZA}`, "stanza-create"], { echo: true });
   if (spec.topology !== "standalone") await registerPrimary();
   await pg.stop("fast");
   initMarker.clear();

@@ -5,7 +5,8 @@
 import { loadFromFile, stackFilePath } from "../../../../components/config";
 import { defaultDbSubnet } from "../../../../components/names";
 import { dbMembers, hasReadRouter, hasRouter } from "../../../../components/postgres";
-import { renderClusterSpec, renderHaproxyCfg, renderPgbackrestConf, renderPgHba, renderPostgresqlConf, renderRepmgrConf } from "../../../../components/postgres/render";
+import { renderBackupSpec, renderMemberPgbackrestConf, renderRepoPgbackrestConf, renderRestorePgbackrestConf } from "../../../../components/backups";
+import { renderClusterSpec, renderHaproxyCfg, renderPgHba, renderPostgresqlConf, renderRepmgrConf } from "../../../../components/postgres/render";
 import { PROJECT_DIR } from "../../../helpers/stacks";
 
 describe.each(["dev", "staging", "prod"])("the files rendered for Pulumi.%s.yaml", (stack) => {
@@ -15,7 +16,10 @@ describe.each(["dev", "staging", "prod"])("the files rendered for Pulumi.%s.yaml
 
   it("postgresql.conf", () => expect(renderPostgresqlConf(config)).toMatchSnapshot());
   it("pg_hba.conf", () => expect(renderPgHba(config.networks.dbSubnet ?? defaultDbSubnet(stack))).toMatchSnapshot());
-  it("pgbackrest.conf", () => expect(renderPgbackrestConf()).toMatchSnapshot());
+  it("pgbackrest.conf of a member", () => expect(renderMemberPgbackrestConf()).toMatchSnapshot());
+  it("pgbackrest-restore.conf of a member", () => expect(renderRestorePgbackrestConf()).toMatchSnapshot());
+  it("pgbackrest.conf of the repository", () => expect(renderRepoPgbackrestConf(dataMembers, config.backups.retention.full)).toMatchSnapshot());
+  it("backups.json of the repository", () => expect(renderBackupSpec(stack, config)).toMatchSnapshot());
   it.each(members.map((member) => [member.name, member]))("repmgr.conf of %s", (_, member) => expect(renderRepmgrConf(member)).toMatchSnapshot());
 
   const routers = [...(hasRouter(config) ? (["rw"] as const) : []), ...(hasReadRouter(config) ? (["ro"] as const) : [])];

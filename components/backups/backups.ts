@@ -1,0 +1,52 @@
+/**
+ * The stack's backups: the repository service with its configuration and
+ * credentials. The TLS material is made first (BackupTls), since the members
+ * mount theirs too.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../config";
+import { BACKUP_REPO_HOST } from "../contract";
+import { configFile, type SecretFile } from "../swarm";
+import { renderBackupSpec, renderRepoPgbackrestConf } from "./render";
+import { BackupRepository } from "./repository";
+import { tlsFiles, type HostTls } from "./tls";
+
+export interface BackupsArgs {
+  stack: string;
+  config: Pick<StackConfig, "backups" | "database" | "topology">;
+  image: pulumi.Input<string>;
+  dbNetworkId: pulumi.Input<string>;
+  dataMembers: string[];
+  tls: Record<string, HostTls>;
+  agentKey: SecretFile;
+  readerPassword: SecretFile;
+}
+
+export class Backups extends pulumi.ComponentResource {
+  readonly repository: BackupRepository;
+  readonly serviceName: string;
+
+  constructor(name: string, args: BackupsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("pgswarm:backups:Backups", name, {}, opts);
+    const { stack, config } = args;
+    const configs = [
+      // Mounted where pgBackRest looks by default (PGBACKREST_CONFIG in the image).
+      configFile(`${name}-pgbackrest-conf`, stack, "pgbackrest.conf", renderRepoPgbackrestConf(args.dataMembers, config.backups.retention.full), this),
+      configFile(`${name}-backups-json`, stack, "backups.json", renderBackupSpec(stack, config), this),
+    ];
+    this.repository = new BackupRepository(
+      `${name}-repo`,
+      {
+        stack,
+        config,
+        image: args.image,
+        dbNetworkId: args.dbNetworkId,
+        configs,
+        secrets: [...tlsFiles(args.tls[BACKUP_REPO_HOST]), args.agentKey, args.readerPassword],
+      },
+      { parent: this },
+    );
+    this.serviceName = this.repository.serviceName;
+    this.registerOutputs({ serviceName: this.serviceName });
+  }
+}

@@ -1,0 +1,4 @@
+export { Backups, type BackupsArgs } from "./backups";
+export { BackupTls, tlsFiles, type HostTls } from "./tls";
+export { BackupRepository, repositoryServiceName, REPO_VOLUME_SLOT } from "./repository";
+export * from "./render";
