@@ -65,6 +65,17 @@ export const STANZA = "pgswarm";
  */
 export const BACKUP_REPO_HOST = "backup-repo";
 export const PGBACKREST_TLS_PORT = 8432;
+/**
+ * PostgreSQL's archive_command and restore_command (images/postgres/pgswarm-wal.sh):
+ * pgBackRest bounded in time. pgBackRest waits for ever on a repository that
+ * accepts a connection and then says nothing (a frozen container), and a
+ * blackholed one stalls the connect: either would hold a standby's promotion or a
+ * primary's stop. The script first opens a TCP connection to the repository
+ * (failing within the connect timeout), then runs pgBackRest under `timeout`; a
+ * repository that did not answer is not asked again for `downRemembered` seconds.
+ */
+export const WAL_COMMAND = "/usr/local/bin/pgswarm-wal";
+export const WAL_TIMEOUTS_S = { connect: 1, get: 10, push: 30, downRemembered: 10 } as const;
 export const REPO_DIR = "/var/lib/pgbackrest";
 export const REPO_PATH = `${REPO_DIR}/repo`;
 export const DUMPS_DIR = `${REPO_DIR}/dumps`;

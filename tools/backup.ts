@@ -5,7 +5,7 @@
  * returns when it is done.
  */
 import { runCli, stackArgument } from "./lib/cli";
-import { dockerFor, dockerHostFor, lastJson, removeCtlServicesOnSignals, runCtl } from "./lib/ctlService";
+import { runCtlCommand } from "./lib/ctlService";
 
 const KINDS = ["full", "diff", "incr", "dump"];
 
@@ -19,18 +19,13 @@ runCli(async () => {
     process.stderr.write(`backup: "${kind}" is not a kind of backup; use one of ${KINDS.join(", ")} (${usage})\n`);
     return 2;
   }
-  removeCtlServicesOnSignals();
-  const result = await runCtl(dockerFor(dockerHostFor(stack, argv)), stack, ["backup", kind], 12 * 3600_000);
-  const outcome = lastJson(result.output);
-  if (!outcome) {
-    process.stderr.write(`backup: no answer from the cluster:\n${result.output}\n`);
-    return 1;
-  }
-  process.stdout.write(`${JSON.stringify(outcome)}\n`);
-  process.stdout.write(
-    outcome.ok
-      ? `backup ${stack}: ${kind} ${outcome.made} in ${(outcome.ms / 1000).toFixed(1)} s\n`
-      : `backup ${stack}: ${kind} failed: ${outcome.error}\n`,
+  return runCtlCommand(
+    "backup",
+    stack,
+    argv,
+    ["backup", kind],
+    (outcome) =>
+      outcome.ok ? `backup ${stack}: ${kind} ${outcome.made} in ${(outcome.ms / 1000).toFixed(1)} s` : `backup ${stack}: ${kind} failed: ${outcome.error}`,
+    12 * 3600_000,
   );
-  return outcome.ok ? 0 : 1;
 });

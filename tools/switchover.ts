@@ -6,7 +6,7 @@
  * elected and promoted. Runs inside the cluster as a one-shot service (no SSH).
  */
 import { runCli, stackArgument } from "./lib/cli";
-import { dockerFor, dockerHostFor, lastJson, removeCtlServicesOnSignals, runCtl } from "./lib/ctlService";
+import { runCtlCommand } from "./lib/ctlService";
 
 runCli(async () => {
   const argv = process.argv.slice(2);
@@ -17,18 +17,9 @@ runCli(async () => {
     process.stderr.write(`switchover: "${target}" is not a DB member; name one of pgnode1 … pgnode9, or none for the most advanced standby\n`);
     return 2;
   }
-  removeCtlServicesOnSignals();
-  const result = await runCtl(dockerFor(dockerHostFor(stack, argv)), stack, ["switchover", ...(target ? [target] : [])]);
-  const outcome = lastJson(result.output);
-  if (!outcome) {
-    process.stderr.write(`switchover: no answer from the cluster:\n${result.output}\n`);
-    return 1;
-  }
-  process.stdout.write(`${JSON.stringify(outcome)}\n`);
-  process.stdout.write(
+  return runCtlCommand("switchover", stack, argv, ["switchover", ...(target ? [target] : [])], (outcome) =>
     outcome.ok
-      ? `switchover ${stack}: ${outcome.from} → ${outcome.to}${outcome.ms !== undefined ? ` in ${outcome.ms} ms` : ""}\n`
-      : `switchover ${stack}: not done: ${outcome.reason}\n`,
+      ? `switchover ${stack}: ${outcome.from} → ${outcome.to}${outcome.ms !== undefined ? ` in ${outcome.ms} ms` : ""}`
+      : `switchover ${stack}: not done: ${outcome.reason}`,
   );
-  return outcome.ok ? 0 : 1;
 });

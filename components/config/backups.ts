@@ -37,21 +37,17 @@ export function recoveryTargetTime(text: string): string {
 }
 
 /**
- * The node that holds the repository: backups.node, else the first node marked
- * backups: true that carries no DB member (so losing a member never takes the
- * repository with it), else the backups node of the highest DB slot (the usual
- * primary, pgnode1, keeps its node to itself where it can).
+ * The node that holds the repository: backups.node, else the last node marked
+ * backups: true in the stack file. It depends on the nodes alone, never on the
+ * topology or the placement: a repository that moved with a topology edit would
+ * start a new, empty archive on another node (the local volume stays behind).
+ * Listed in the usual order (db-a, db-b, db-c), the last is not the usual primary's.
  */
-export function repositoryNodeOf(config: StackConfig): string | undefined {
+export function repositoryNodeOf(config: Pick<StackConfig, "backups" | "nodes">): string | undefined {
   if (config.backups.node) return config.backups.node;
-  const backupNodes = Object.keys(config.nodes).filter((node) => config.nodes[node].backups);
-  const dbNodes = new Set([...Object.values(config.database.placement), ...(config.database.witness ? [config.database.witness] : [])]);
-  const free = backupNodes.find((node) => !dbNodes.has(node));
-  if (free) return free;
-  const bySlot = Object.entries(config.database.placement)
-    .sort(([a], [b]) => b.localeCompare(a))
-    .map(([, node]) => node);
-  return bySlot.find((node) => config.nodes[node]?.backups) ?? backupNodes[0];
+  return Object.keys(config.nodes)
+    .filter((node) => config.nodes[node].backups)
+    .at(-1);
 }
 
 export function backupRules(config: StackConfig, stack?: string): Problem[] {

@@ -13,7 +13,7 @@
  */
 import type { SettingValue, StackConfig } from "../config/schema";
 import { parseDurationMs, sizeKilobytes } from "../config/units";
-import { configPath, POSTGRES_PORT, SOCKET_DIR, STANZA } from "../contract";
+import { configPath, POSTGRES_PORT, SOCKET_DIR, WAL_COMMAND } from "../contract";
 
 export type { SettingValue };
 type Derived = (config: StackConfig) => SettingValue;
@@ -31,10 +31,12 @@ export interface ManagedSetting {
   check?: (value: SettingValue, config: StackConfig) => string | undefined;
 }
 
-export const ARCHIVE_COMMAND_ON = `pgbackrest --stanza=${STANZA} archive-push %p`;
+/** A segment is archived at the latest this long after its first write: the most a restore to "latest" can miss. */
+export const ARCHIVE_TIMEOUT = "60s";
+export const ARCHIVE_COMMAND_ON = `${WAL_COMMAND} push %p`;
 /** Kept when archiving is off so that switching it back on needs a reload, not a restart. */
 export const ARCHIVE_COMMAND_OFF = "/bin/true";
-export const RESTORE_COMMAND_ON = `pgbackrest --stanza=${STANZA} archive-get %f "%p"`;
+export const RESTORE_COMMAND_ON = `${WAL_COMMAND} get %f "%p"`;
 /** Replication gives up on a silent peer after database.failover.timeout, but never sooner than this. */
 export const REPLICATION_TIMEOUT_MIN_MS = 2000;
 
@@ -159,7 +161,7 @@ export const MANAGED_SETTINGS: readonly ManagedSetting[] = [
   preset("wal_keep_size", () => "512MB"),
   // A standby that is gone for good must not fill the primary's disk through its slot.
   preset("max_slot_wal_keep_size", (config) => `${Math.max(sizeKilobytes(config.database.replicaMaxLag) * 64, 1024 * 1024)}kB`),
-  preset("archive_timeout", () => "60s"),
+  preset("archive_timeout", () => ARCHIVE_TIMEOUT),
   preset("hot_standby_feedback", () => true),
   preset("log_destination", () => "stderr"),
   preset("logging_collector", () => false),

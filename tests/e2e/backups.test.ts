@@ -20,7 +20,7 @@ const RESTORED_TO_T = "bkt";
 const RESTORED_LATEST = "bkl";
 const DATA = ["pgnode1", "pgnode2", "pgnode3"];
 const APP_PORT = DEMO_PORT + 7;
-/** Where the replicated stack's repository lives (its highest slot's node); restoring stacks put theirs there too. */
+/** Where the replicated stack's repository lives (the last backups node); restoring stacks put theirs there too. */
 const REPOSITORY_NODE = "pgw2";
 let cluster: typeof Cluster;
 let swarm: typeof Swarm;
@@ -216,6 +216,31 @@ describe("backups and point-in-time restore", () => {
     const labels = ((await repositoryInfo(STACK)).backup as Array<{ label: string; type: string }>).filter((backup) => backup.type === "full").map((backup) => backup.label);
     expect(labels).toHaveLength(2);
     expect(labels).not.toContain(firstFull);
+  });
+
+  it("walArchiving off stops archiving honestly (archive_command /bin/true, no backup), and on again archives and backs up", async () => {
+    const withArchiving = (walArchiving: "on" | "off") => {
+      const config: Record<string, unknown> = sourceStack();
+      return { ...config, "pgswarm:database": { ...(config["pgswarm:database"] as object), walArchiving } };
+    };
+    await deployTwice(STACK, withArchiving("off"));
+    let primary = await cluster.waitFullRedundancy(STACK, DATA, undefined, 300_000);
+    expect(await cluster.psql(primary, "SHOW archive_mode")).toBe("on");
+    expect(await cluster.psql(primary, "SHOW archive_command")).toBe("/bin/true");
+    const before = (await repositoryInfo(STACK)).archive[0].max;
+    await cluster.psql(primary, "SELECT pg_logical_emit_message(false, 'pgswarm-test', 'not archived')");
+    const unarchived = await cluster.psql(primary, "SELECT pg_walfile_name(pg_current_wal_lsn())");
+    await cluster.psql(primary, "SELECT pg_switch_wal()");
+    await sleep(5000);
+    expect(unarchived > before).toBe(true);
+    expect((await repositoryInfo(STACK)).archive[0].max).toBe(before);
+    await expect(tool("backup", [STACK, "full"])).rejects.toThrow(/walArchiving is off/);
+
+    await deployTwice(STACK, withArchiving("on"));
+    primary = await cluster.waitFullRedundancy(STACK, DATA, undefined, 300_000);
+    expect(await cluster.psql(primary, "SHOW archive_command")).toBe("/usr/local/bin/pgswarm-wal push %p");
+    await archiveCurrentWal(STACK);
+    expect(await tool("backup", [STACK, "full"])).toMatch(/^backup bk: full \d{8}-\d{6}F in/m);
   });
 
   it("a logical dump (pg_dump -Fc from the read side) restores into an empty database", async () => {

@@ -136,6 +136,7 @@ describe("topology edits with the app writing", () => {
     expect(services).not.toContain(`${STACK}_pgnode2`);
     expect(services).not.toContain(`${STACK}_pgnode3`);
     const volumes = (await swarm.volumesOn(STACK)).map((volume) => volume.name).sort();
-    expect(volumes).toEqual([`${STACK}_pgnode1_data`, `${STACK}_pgnode2_data`, `${STACK}_pgnode3_data`]);
+    // One repository volume: the backup repository never moved, whatever the topology (its archive is whole).
+    expect(volumes).toEqual([`${STACK}_backup-repo_data`, `${STACK}_pgnode1_data`, `${STACK}_pgnode2_data`, `${STACK}_pgnode3_data`]);
   });
 });

@@ -125,9 +125,35 @@ describe("standalone on a 3-node swarm", () => {
       "pgswarm-reader-password",
       "pgswarm-replication-password",
       "pgswarm-superuser-password",
+      "pgswarm-tls-ca.crt",
+      "pgswarm-tls.crt",
+      "pgswarm-tls.key",
     ]);
     const env = await swarm.execIn(db.node, db.containerId, ["env"]);
     for (const password of passwords) expect(env).not.toContain(password);
+
+    // pgBackRest's keys (the CA's, pgnode1's, the repository's) reach containers as secret files only.
+    const keys = deployment.applier.privateKeys.map((pem) => pem.split("\n").filter((line) => line && !line.startsWith("-----")).join(""));
+    expect(keys).toHaveLength(3);
+    for (const key of keys) expect(specs.replace(/\\n/g, "")).not.toContain(key.slice(0, 40));
+    const [repo] = await swarm.runningTasks(`${STACK}_backup-repo`);
+    const repoSecrets = await swarm.execIn(repo.node, repo.containerId, ["ls", "/run/secrets"]);
+    expect(repoSecrets.split("\n").filter(Boolean).sort()).toEqual([
+      "pgswarm-agent-key-password",
+      "pgswarm-reader-password",
+      "pgswarm-tls-ca.crt",
+      "pgswarm-tls.crt",
+      "pgswarm-tls.key",
+    ]);
+    expect((await swarm.execIn(repo.node, repo.containerId, ["stat", "-c", "%a %u", "/run/secrets/pgswarm-tls.key"])).trim()).toBe("400 999");
+    const repoEnv = await swarm.execIn(repo.node, repo.containerId, ["env"]);
+    // Neither a password nor a key in any log line of the members or the repository.
+    const { memberLogs } = require("../harness/cluster") as typeof import("../harness/cluster");
+    const logs = `${await memberLogs(STACK, "pgnode1")}\n${await memberLogs(STACK, "backup-repo")}`;
+    for (const secret of [...passwords, ...keys.map((key) => key.slice(0, 40))]) {
+      expect(repoEnv).not.toContain(secret);
+      expect(logs).not.toContain(secret);
+    }
 
     const [web] = await swarm.runningTasks(`${STACK}_web`);
     // A rw service gets the application's credentials only, never the reader's.

@@ -317,6 +317,11 @@ export class SwarmApplier {
   get passwords(): string[] {
     return this.engine.resources.filter((resource) => resource.type === TYPES.randomPassword).map((resource) => resource.outputs.result);
   }
+
+  /** The private keys @pulumi/tls generated (the CA's and each host's), PEM: for tests that prove none leaks. */
+  get privateKeys(): string[] {
+    return this.engine.resources.filter((resource) => resource.type === TYPES.tlsPrivateKey).map((resource) => resource.outputs.privateKeyPem);
+  }
 }
 
 /** The node labels a state file (of this applier or an earlier one) says the stack set. */

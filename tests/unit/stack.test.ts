@@ -276,7 +276,7 @@ describe("the backup repository", () => {
 
   it.each([
     ["dev", "self"],
-    // prod's DB nodes all carry members: the repository goes to the highest slot's node, never the usual primary's.
+    // The last node marked backups: true in the stack file: prod's db-c, not the usual primary's db-a.
     ["prod", "db-c"],
     ["staging", "stg-db-3"],
   ])("%s: one replica pinned by its own label to %s, stop-first, its own volume, `backup-repo` on the DB network", (stack, node) => {

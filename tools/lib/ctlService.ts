@@ -225,3 +225,26 @@ export function lastJson(output: string): any {
   }
   return undefined;
 }
+
+/**
+ * An operator tool's whole run of one ctl command: the ctl's JSON answer printed,
+ * then the line `describe` makes of it; exit status 0 when it says ok.
+ */
+export async function runCtlCommand(
+  tool: string,
+  stack: string,
+  argv: string[],
+  args: string[],
+  describe: (outcome: any) => string,
+  timeoutMs?: number,
+): Promise<number> {
+  removeCtlServicesOnSignals();
+  const result = await runCtl(dockerFor(dockerHostFor(stack, argv)), stack, args, timeoutMs);
+  const outcome = lastJson(result.output);
+  if (!outcome) {
+    process.stderr.write(`${tool}: no answer from the cluster:\n${result.output}\n`);
+    return 1;
+  }
+  process.stdout.write(`${JSON.stringify(outcome)}\n${describe(outcome)}\n`);
+  return outcome.ok ? 0 : 1;
+}

@@ -4,6 +4,7 @@
  * tasks), rendered as a table with one warning line per degraded thing. Pure:
  * tools/status.ts gathers the snapshot.
  */
+import { ARCHIVE_COMMAND_OFF } from "../../components/postgres/settings";
 import type { MemberStatus } from "../../images/postgres/agent/member";
 import type { RouterTask } from "../../images/postgres/agent/routerPools";
 
@@ -132,7 +133,7 @@ function archivingLines(snapshot: StatusSnapshot): string[] {
   for (const primary of snapshot.members.filter(isUp).filter((member) => member.role === "primary")) {
     const archiver = primary.postgres?.archiver;
     if (!archiver) continue;
-    const mode = archiver.command.startsWith("pgbackrest") ? "pgBackRest → backup-repo" : `off (${archiver.command})`;
+    const mode = archiver.command === ARCHIVE_COMMAND_OFF ? `off (${archiver.command})` : "pgBackRest → backup-repo";
     const last = archiver.lastArchivedWal ? `last ${archiver.lastArchivedWal} at ${archiver.lastArchivedAt}` : "nothing archived yet";
     lines.push(`ARCHIVING  ${primary.name}: ${mode}; ${last}; ${archiver.failedCount} failed`);
   }

@@ -19,14 +19,31 @@ describe("backups: the repository's node", () => {
     expect(repositoryNodeOf(config)).toBe("db-a");
   });
 
-  it("defaults to a backups node that carries no DB member", () => {
+  it("defaults to the last node marked backups: true in the stack file", () => {
+    expect(repositoryNodeOf(validateStack(readSplit(), "test"))).toBe("db-c");
+    expect(repositoryNodeOf(validateStack(standalone(), "test"))).toBe("self");
     const config = validateStack(edited(readSplit, (raw) => (raw.nodes["vault-1"] = { backups: true })), "test");
     expect(repositoryNodeOf(config)).toBe("vault-1");
   });
 
-  it("else to the node of the highest slot (the usual primary, pgnode1, keeps its node to itself)", () => {
-    expect(repositoryNodeOf(validateStack(readSplit(), "test"))).toBe("db-c");
-    expect(repositoryNodeOf(validateStack(standalone(), "test"))).toBe("self");
+  it("stays on its node when the topology or the placement changes (a moved repository would start an empty archive)", () => {
+    const replicated = validateStack(
+      edited(readSplit, (raw) => {
+        raw.topology = "replicated";
+        raw.services.web.database = "rw";
+      }),
+      "test",
+    );
+    const standaloneOnA = validateStack(
+      edited(readSplit, (raw) => {
+        raw.topology = "standalone";
+        raw.database = { nodes: 1, placement: { pgnode1: "db-a" } };
+        raw.services.web.database = "rw";
+      }),
+      "test",
+    );
+    const moved = validateStack(edited(readSplit, (raw) => (raw.database.placement = { pgnode1: "db-c", pgnode2: "db-b", pgnode3: "db-a" })), "test");
+    expect([repositoryNodeOf(replicated), repositoryNodeOf(standaloneOnA), repositoryNodeOf(moved)]).toEqual(["db-c", "db-c", "db-c"]);
   });
 
   it("must be declared and marked backups: true", () => {

@@ -10,7 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { ClusterSpec, RestoreSpec } from "../../../../components/contract";
-import { configPath, PGDATA, REPMGR_DB, ROLES, STANZA } from "../../../../components/contract";
+import { configPath, PGDATA, REPMGR_DB, ROLES, STANZA, WAL_COMMAND } from "../../../../components/contract";
 import { initMarker, installConfig } from "../files";
 import { log } from "../log";
 import type { Postgres } from "../postgres";
@@ -35,7 +35,7 @@ export function recoverySettings(targetTime: string | undefined): string {
   const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
   return [
     "# Recovery of database.restore; removed once the restored cluster is promoted.",
-    `restore_command = ${quote(`pgbackrest --config=${RESTORE_CONF} --stanza=${STANZA} archive-get %f "%p"`)}`,
+    `restore_command = ${quote(`${WAL_COMMAND} get %f "%p" --config=${RESTORE_CONF}`)}`,
     ...(targetTime ? [`recovery_target_time = ${quote(targetTime)}`, "recovery_target_inclusive = on"] : []),
     "recovery_target_action = 'promote'",
     "recovery_target_timeline = 'latest'",

@@ -38,10 +38,11 @@ const setting = (conf: string, name: string) => {
 describe("postgresql.conf", () => {
   it("archives WAL through pgBackRest by default, and swaps in /bin/true when off (no restart needed)", () => {
     const on = renderPostgresqlConf(stack("standalone"));
-    expect(setting(on, "archive_command")).toBe("'pgbackrest --stanza=pgswarm archive-push %p'");
-    expect(setting(on, "restore_command")).toBe(`'pgbackrest --stanza=pgswarm archive-get %f "%p"'`);
-    expect(ARCHIVE_COMMAND_ON).toBe("pgbackrest --stanza=pgswarm archive-push %p");
-    expect(RESTORE_COMMAND_ON).toBe('pgbackrest --stanza=pgswarm archive-get %f "%p"');
+    expect(setting(on, "archive_command")).toBe("'/usr/local/bin/pgswarm-wal push %p'");
+    expect(setting(on, "restore_command")).toBe(`'/usr/local/bin/pgswarm-wal get %f "%p"'`);
+    // pgBackRest through pgswarm-wal, which bounds it in time (images/postgres/pgswarm-wal.sh).
+    expect(ARCHIVE_COMMAND_ON).toBe("/usr/local/bin/pgswarm-wal push %p");
+    expect(RESTORE_COMMAND_ON).toBe('/usr/local/bin/pgswarm-wal get %f "%p"');
     const off = renderPostgresqlConf(stack("standalone", { walArchiving: "off" }));
     expect(setting(off, "archive_command")).toBe(`'${ARCHIVE_COMMAND_OFF}'`);
     expect(setting(off, "restore_command")).toBe("''");
