@@ -149,8 +149,20 @@ stop_engine() {
 
 start_engine() {
   local node=$1
+  remove_stale_vxlan "$node"
   launch_dockerd "$node"
   wait_node "$node"
+}
+
+# A dockerd stopped while an overlay network was in use can leave the network's vxlan
+# device in the node's namespace; the restarted engine then fails every task on that
+# network ("error creating vxlan interface: file exists") until the device goes.
+remove_stale_vxlan() {
+  local node=$1 device
+  for device in $(ip -n "$node" -o link show type vxlan | awk -F': ' '{print $2}' | cut -d@ -f1); do
+    echo "testbed: removing $device, a vxlan device the stopped engine left on $node" >&2
+    ip -n "$node" link delete "$device" || true
+  done
 }
 
 wait_node() {
