@@ -58,7 +58,22 @@ function show(current: StatusSnapshot, json: boolean, watching: boolean): number
  * the cluster by at most an interval (a fresh ctl per refresh would add a task
  * start each time). If the ctl's task ends (its node was lost), another starts.
  */
+/** How long a watch waits for Swarm's task list before it shows the agents' answer with the last one it had. */
+export const SERVICES_WAIT_MS = 1000;
+
 async function watch(docker: Docker, stack: string, everyMs: number, json: boolean): Promise<never> {
+  // Swarm's task list waits while its managers elect a leader (a manager's node was lost): the agents'
+  // answer, which names the new primary, must not wait with it. The list catches up in the background.
+  let knownServices: ServiceTasks[] = [];
+  let pending: Promise<void> | undefined;
+  const currentServices = async (): Promise<ServiceTasks[]> => {
+    pending ??= serviceTasks(docker, stack)
+      .then((services) => void (knownServices = services))
+      .catch((error) => void process.stderr.write(`${(error as Error).message}\n`))
+      .finally(() => (pending = undefined));
+    await Promise.race([pending, new Promise((resolve) => setTimeout(resolve, SERVICES_WAIT_MS))]);
+    return knownServices;
+  };
   for (;;) {
     let follower: Awaited<ReturnType<typeof followCtl>> | undefined;
     let busy = false;
@@ -67,7 +82,7 @@ async function watch(docker: Docker, stack: string, everyMs: number, json: boole
       while (next) {
         const answer = next;
         next = undefined;
-        show({ ...answer, services: await serviceTasks(docker, stack) }, json, true);
+        show({ ...answer, services: await currentServices() }, json, true);
       }
       busy = false;
     };
