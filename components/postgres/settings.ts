@@ -33,10 +33,11 @@ export interface ManagedSetting {
 
 /** A segment is archived at the latest this long after its first write: the most a restore to "latest" can miss. */
 export const ARCHIVE_TIMEOUT = "60s";
-export const ARCHIVE_COMMAND_ON = `${WAL_COMMAND} push %p`;
+// pgBackRest's backup and check refuse an archive_command that does not contain "pgbackrest": the wrapper takes it as its first word.
+export const ARCHIVE_COMMAND_ON = `${WAL_COMMAND} pgbackrest archive-push %p`;
 /** Kept when archiving is off so that switching it back on needs a reload, not a restart. */
 export const ARCHIVE_COMMAND_OFF = "/bin/true";
-export const RESTORE_COMMAND_ON = `${WAL_COMMAND} get %f "%p"`;
+export const RESTORE_COMMAND_ON = `${WAL_COMMAND} pgbackrest archive-get %f "%p"`;
 /** Replication gives up on a silent peer after database.failover.timeout, but never sooner than this. */
 export const REPLICATION_TIMEOUT_MIN_MS = 2000;
 

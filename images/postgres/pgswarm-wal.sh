@@ -1,7 +1,9 @@
 #!/bin/bash
 # PostgreSQL's archive_command and restore_command: pgBackRest, bounded in time.
-#   pgswarm-wal push <wal path>                       archive a segment to the stack's repository
-#   pgswarm-wal get <wal file> <destination> [args]   fetch one (args: e.g. --config=… of a restore)
+#   pgswarm-wal pgbackrest archive-push <wal path>                      archive a segment to the stack's repository
+#   pgswarm-wal pgbackrest archive-get <wal file> <destination> [args]  fetch one (args: e.g. --config=… of a restore)
+# ("pgbackrest" is the first word because pgBackRest's backup and check refuse an
+# archive_command that does not contain it.)
 # pgBackRest waits for ever on a repository that accepts a connection and then
 # says nothing (a frozen container), and a blackholed one stalls the connect;
 # either would hold a standby's promotion or a primary's stop. So: a TCP
@@ -30,14 +32,17 @@ repository_answers() {
   return 1
 }
 
+[ "${1:-}" = pgbackrest ] || { echo "usage: pgswarm-wal pgbackrest archive-push <wal path> | archive-get <wal file> <destination> [pgbackrest options]" >&2; exit 2; }
+shift
+
 case "${1:-}" in
-  push)
-    [ $# -eq 2 ] || { echo "usage: pgswarm-wal push <wal path>" >&2; exit 2; }
+  archive-push)
+    [ $# -eq 2 ] || { echo "usage: pgswarm-wal pgbackrest archive-push <wal path>" >&2; exit 2; }
     repository_answers || { echo "pgswarm-wal: the backup repository does not answer; $2 stays for the next attempt" >&2; exit 1; }
     exec timeout -k 5 "$PGSWARM_WAL_PUSH_TIMEOUT" pgbackrest "--stanza=$PGSWARM_STANZA" archive-push "$2"
     ;;
-  get)
-    [ $# -ge 3 ] || { echo "usage: pgswarm-wal get <wal file> <destination> [pgbackrest options]" >&2; exit 2; }
+  archive-get)
+    [ $# -ge 3 ] || { echo "usage: pgswarm-wal pgbackrest archive-get <wal file> <destination> [pgbackrest options]" >&2; exit 2; }
     file=$2 destination=$3
     shift 3
     # Quiet: a standby asks for many segments that are not archived yet.
@@ -45,7 +50,7 @@ case "${1:-}" in
     exec timeout -k 2 "$PGSWARM_WAL_GET_TIMEOUT" pgbackrest "$@" "--stanza=$PGSWARM_STANZA" archive-get "$file" "$destination"
     ;;
   *)
-    echo "usage: pgswarm-wal push <wal path> | get <wal file> <destination> [pgbackrest options]" >&2
+    echo "usage: pgswarm-wal pgbackrest archive-push <wal path> | archive-get <wal file> <destination> [pgbackrest options]" >&2
     exit 2
     ;;
 esac

@@ -238,7 +238,7 @@ describe("backups and point-in-time restore", () => {
 
     await deployTwice(STACK, withArchiving("on"));
     primary = await cluster.waitFullRedundancy(STACK, DATA, undefined, 300_000);
-    expect(await cluster.psql(primary, "SHOW archive_command")).toBe("/usr/local/bin/pgswarm-wal push %p");
+    expect(await cluster.psql(primary, "SHOW archive_command")).toBe("/usr/local/bin/pgswarm-wal pgbackrest archive-push %p");
     await archiveCurrentWal(STACK);
     expect(await tool("backup", [STACK, "full"])).toMatch(/^backup bk: full \d{8}-\d{6}F in/m);
   });

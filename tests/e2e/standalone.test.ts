@@ -61,7 +61,7 @@ afterAll(async () => {
 describe("standalone on a 3-node swarm", () => {
   it("converges: every task running and healthy, pgnode1 on its labelled node only", async () => {
     const services = (await swarm.stackServices(STACK)).map((service) => service.Spec.Name).sort();
-    expect(services).toEqual([`${STACK}_db-rw`, `${STACK}_pgnode1`, `${STACK}_web`]);
+    expect(services).toEqual([`${STACK}_backup-repo`, `${STACK}_db-rw`, `${STACK}_pgnode1`, `${STACK}_web`]);
     const pgnode = await swarm.runningTasks(`${STACK}_pgnode1`);
     expect(pgnode.map((task) => task.node)).toEqual(["pgw1"]);
     // Only role=app nodes carry the app.
@@ -200,7 +200,12 @@ describe("standalone on a 3-node swarm", () => {
     expect(await manager.listNetworks(filters)).toEqual([]);
     // A dotted key given to toHaveProperty reads as a nested path and never matches: compare the keys themselves.
     expect(Object.keys(await swarm.nodeLabels("pgw1"))).not.toContain(`pgswarm.${STACK}.pgnode`);
-    expect(await swarm.volumesOn(STACK)).toEqual([{ node: "pgw1", name: `${STACK}_pgnode1_data` }]);
+    // The data and the backups stay (the repository sits on the only node marked backups: true).
+    const kept = (await swarm.volumesOn(STACK)).sort((a, b) => a.name.localeCompare(b.name));
+    expect(kept).toEqual([
+      { node: "pgw1", name: `${STACK}_backup-repo_data` },
+      { node: "pgw1", name: `${STACK}_pgnode1_data` },
+    ]);
   });
 
   it("up again on the kept volume: new passwords, and the app works with no manual step and finds its rows", async () => {

@@ -91,7 +91,7 @@ describe("npm run status", () => {
 
 describe("npm run status: archiving and backups", () => {
   const archiver = (overrides: Record<string, unknown> = {}) => ({
-    command: "/usr/local/bin/pgswarm-wal push %p",
+    command: "/usr/local/bin/pgswarm-wal pgbackrest archive-push %p",
     archivedCount: 12,
     lastArchivedWal: "00000002000000000000000C",
     lastArchivedAt: "2026-11-25T09:59:00Z",

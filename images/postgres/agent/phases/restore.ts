@@ -35,7 +35,7 @@ export function recoverySettings(targetTime: string | undefined): string {
   const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
   return [
     "# Recovery of database.restore; removed once the restored cluster is promoted.",
-    `restore_command = ${quote(`${WAL_COMMAND} get %f "%p" --config=${RESTORE_CONF}`)}`,
+    `restore_command = ${quote(`${WAL_COMMAND} pgbackrest archive-get %f "%p" --config=${RESTORE_CONF}`)}`,
     ...(targetTime ? [`recovery_target_time = ${quote(targetTime)}`, "recovery_target_inclusive = on"] : []),
     "recovery_target_action = 'promote'",
     "recovery_target_timeline = 'latest'",

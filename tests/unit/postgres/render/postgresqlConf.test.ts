@@ -38,11 +38,12 @@ const setting = (conf: string, name: string) => {
 describe("postgresql.conf", () => {
   it("archives WAL through pgBackRest by default, and swaps in /bin/true when off (no restart needed)", () => {
     const on = renderPostgresqlConf(stack("standalone"));
-    expect(setting(on, "archive_command")).toBe("'/usr/local/bin/pgswarm-wal push %p'");
-    expect(setting(on, "restore_command")).toBe(`'/usr/local/bin/pgswarm-wal get %f "%p"'`);
+    // pgBackRest's backup and check refuse an archive_command that does not contain "pgbackrest".
+    expect(setting(on, "archive_command")).toBe("'/usr/local/bin/pgswarm-wal pgbackrest archive-push %p'");
+    expect(setting(on, "restore_command")).toBe(`'/usr/local/bin/pgswarm-wal pgbackrest archive-get %f "%p"'`);
     // pgBackRest through pgswarm-wal, which bounds it in time (images/postgres/pgswarm-wal.sh).
-    expect(ARCHIVE_COMMAND_ON).toBe("/usr/local/bin/pgswarm-wal push %p");
-    expect(RESTORE_COMMAND_ON).toBe('/usr/local/bin/pgswarm-wal get %f "%p"');
+    expect(ARCHIVE_COMMAND_ON).toMatch(/pgbackrest/);
+    expect(RESTORE_COMMAND_ON).toMatch(/pgbackrest/);
     const off = renderPostgresqlConf(stack("standalone", { walArchiving: "off" }));
     expect(setting(off, "archive_command")).toBe(`'${ARCHIVE_COMMAND_OFF}'`);
     expect(setting(off, "restore_command")).toBe("''");
