@@ -52,17 +52,20 @@ export const initMarker = {
   present: () => fs.existsSync(INIT_MARKER),
 };
 
-/** ~/.pgpass for the replication and superuser roles (libpq refuses it unless it is 0600). */
-export function writePgpass(): void {
+/** ~/.pgpass with one line per (database, role, credential); libpq refuses it unless it is 0600. */
+export function writePgpassFor(entries: Array<{ database: string; role: string; credential: string }>): void {
   const escape = (field: string) => field.replace(/\\/g, "\\\\").replace(/:/g, "\\:");
-  const replication = escape(readSecret("replication"));
-  const superuser = escape(readSecret("superuser"));
-  const lines = [
-    `*:*:*:${ROLES.replication}:${replication}`,
-    `*:*:replication:${ROLES.replication}:${replication}`,
-    `*:*:*:${ROLES.superuser}:${superuser}`,
-  ];
+  const lines = entries.map(({ database, role, credential }) => `*:*:${database}:${escape(role)}:${escape(readSecret(credential))}`);
   const file = path.join(os.homedir(), ".pgpass");
   fs.writeFileSync(file, `${lines.join("\n")}\n`, { mode: 0o600 });
   fs.chmodSync(file, 0o600);
+}
+
+/** A member's ~/.pgpass: the replication and superuser roles. */
+export function writePgpass(): void {
+  writePgpassFor([
+    { database: "*", role: ROLES.replication, credential: "replication" },
+    { database: "replication", role: ROLES.replication, credential: "replication" },
+    { database: "*", role: ROLES.superuser, credential: "superuser" },
+  ]);
 }

@@ -6,10 +6,9 @@
  * agents' API. Jobs run one at a time.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { DUMPS_DIR, POSTGRES_PORT, STANZA, type BackupSpec } from "../../../../components/contract";
-import { readSecret } from "../files";
+import { writePgpassFor } from "../files";
 import { log } from "../log";
 import { run, sleep } from "../process";
 import { renderMetrics } from "./metrics";
@@ -222,8 +221,5 @@ export function parseInfo(text: string): { backups: BackupInfo[]; archive?: { mi
 
 /** ~/.pgpass with the read role's password, for pg_dump (never on its command line). */
 function writeReaderPgpass(spec: BackupSpec): void {
-  const escape = (field: string) => field.replace(/\\/g, "\\\\").replace(/:/g, "\\:");
-  const file = path.join(os.homedir(), ".pgpass");
-  fs.writeFileSync(file, `*:*:*:${escape(spec.dumps.user)}:${escape(readSecret(spec.dumps.credential))}\n`, { mode: 0o600 });
-  fs.chmodSync(file, 0o600);
+  writePgpassFor([{ database: "*", role: spec.dumps.user, credential: spec.dumps.credential }]);
 }
