@@ -19,7 +19,8 @@ runCli(async () => {
   }
   return runCtlCommand("switchover", stack, argv, ["switchover", ...(target ? [target] : [])], (outcome) =>
     outcome.ok
-      ? `switchover ${stack}: ${outcome.from} → ${outcome.to}${outcome.ms !== undefined ? ` in ${outcome.ms} ms` : ""}`
+      ? `switchover ${stack}: ${outcome.from} → ${outcome.to}${outcome.ms !== undefined ? ` in ${outcome.ms} ms` : ""}` +
+        (outcome.note ? `\n  ${outcome.requested} was asked for: ${outcome.note}` : "")
       : `switchover ${stack}: not done: ${outcome.reason}`,
   );
 });

@@ -8,7 +8,7 @@
  */
 import { fullRedundancy, primary, psql, waitFullRedundancy, type Member } from "./cluster";
 import { RoleSampler } from "./roles";
-import { eventually, runningTasks } from "./swarm";
+import { eventually, runningTasks, waitSettled } from "./swarm";
 import { NODE_ADDRESS, waitSwarmSettled } from "./testbed";
 import { Writer } from "./writer";
 
@@ -75,6 +75,7 @@ export async function runScenario(
 ): Promise<ScenarioResult> {
   const { stack, dataMembers, witness } = options;
   await waitSwarmSettled();
+  await waitSettled(stack);
   const before = await waitFullRedundancy(stack, dataMembers, witness);
   const writer = new Writer({ targets: await appTargets(stack, options.appPort), prefix: `${name}-${Date.now()}` }).start();
   const sampler = new RoleSampler(stack, dataMembers).start();
@@ -107,6 +108,10 @@ export async function runScenario(
     const after = await waitFullRedundancy(stack, dataMembers, witness, 120_000);
     const redundantAt = Date.now();
     const redundancyMs = redundantAt - healedAt;
+    // Swarm replaces a cut node's tasks once it sees the node again: the writer keeps going through that too.
+    await waitSwarmSettled();
+    await waitSettled(stack);
+    await waitFullRedundancy(stack, dataMembers, witness, 120_000);
     await sleep(1500); // writes at full redundancy too
     await writer.stop();
     await sampler.stop();

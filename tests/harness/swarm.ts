@@ -55,6 +55,34 @@ export async function waitConverged(stack: string, timeoutMs = 240_000): Promise
   throw new Error(`stack ${stack} did not converge in ${timeoutMs / 1000} s: ${lagging.join(", ")}\n${await recentTaskHistory(stack)}`);
 }
 
+/**
+ * Waits until Swarm has nothing in flight for the stack: converged, no task it
+ * wants running still pending, and no task it wants shut down still running.
+ * After a node was cut off, the manager replaces that node's tasks once it sees
+ * the node again, seconds after the heal; a scenario that starts meanwhile
+ * would meet a restart it did not inject.
+ */
+export async function waitSettled(stack: string, timeoutMs = 120_000): Promise<number> {
+  const started = Date.now();
+  await waitConverged(stack, timeoutMs);
+  const docker = await managerApi();
+  let inFlight: string[] = [];
+  while (Date.now() - started < timeoutMs) {
+    inFlight = [];
+    for (const service of await stackServices(stack)) {
+      const tasks: any[] = await docker.listTasks({ filters: { service: [service.Spec.Name] } });
+      for (const task of tasks) {
+        const state = task.Status?.State;
+        if (task.DesiredState === "running" && state !== "running") inFlight.push(`${service.Spec.Name}: a task is ${state}`);
+        if (task.DesiredState !== "running" && state === "running") inFlight.push(`${service.Spec.Name}: a task to ${task.DesiredState} still runs`);
+      }
+    }
+    if (inFlight.length === 0) return Date.now() - started;
+    await sleep(500);
+  }
+  throw new Error(`stack ${stack} did not settle in ${timeoutMs / 1000} s: ${inFlight.join(", ")}\n${await recentTaskHistory(stack)}`);
+}
+
 /** The last tasks of each service of a stack with their node, state and error: why a service did not converge. */
 async function recentTaskHistory(stack: string): Promise<string> {
   try {

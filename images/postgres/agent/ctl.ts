@@ -74,7 +74,7 @@ export async function ctl(args: string[], spec: ClusterSpec, peers: Peers): Prom
       return;
     }
     const started = Date.now();
-    const answer = await peers.post<{ ok: boolean; leader?: string; reason?: string }>(before.name, "/v1/switchover", { target }, 60_000);
+    const answer = await peers.post<{ ok: boolean; leader?: string; reason?: string; note?: string }>(before.name, "/v1/switchover", { target }, 60_000);
     if (!answer?.ok) {
       print({ ok: false, from: before.name, reason: answer?.reason ?? "the primary did not answer" });
       process.exitCode = 1;
@@ -83,7 +83,9 @@ export async function ctl(args: string[], spec: ClusterSpec, peers: Peers): Prom
     for (let attempt = 0; attempt < 100; attempt++) {
       const leader = (await statuses(spec, peers)).find(isLeader);
       if (leader && leader.name !== before.name) {
-        print({ ok: true, from: before.name, to: leader.name, term: leader.term, ms: Date.now() - started });
+        // The named standby could not take over and another did: the primary moved, and the operator learns why not there.
+        const note = target && leader.name !== target ? (answer.note ?? `${target} did not take over`) : undefined;
+        print({ ok: true, from: before.name, to: leader.name, term: leader.term, ms: Date.now() - started, ...(note ? { requested: target, note } : {}) });
         return;
       }
       await sleep(100);

@@ -794,7 +794,7 @@ export class Member {
    * WAL senders pass the last record to the standbys), hands its lease back and
    * asks the most advanced electable standby to take over.
    */
-  async handover(requested?: string): Promise<{ ok: boolean; leader?: string; reason?: string }> {
+  async handover(requested?: string): Promise<{ ok: boolean; leader?: string; reason?: string; note?: string }> {
     if (this.phase !== "primary") return { ok: false, leader: this.state.leader, reason: `${this.me.name} is not the primary (${this.phase})` };
     const electable = (name: string) => !this.state.syncSet || this.state.syncSet.includes(name);
     const replicas = (await this.pg.replicas(2000)).filter((replica) => replica.state === "streaming" && electable(replica.name));
@@ -820,22 +820,51 @@ export class Member {
       step(`PostgreSQL stopped cleanly at ${formatLsn(final.lsn)}`);
       const term = this.state.term;
       this.releasedTerm = term;
-      await Promise.all(this.others.map((peer) => this.peers.post(peer.name, "/v1/release", { term, leader: this.me.name }, 1000)));
+      // A majority that knows of the release is enough to elect; a member that is restarting must not hold the handover up.
+      await gather(
+        this.others.map((peer) => this.peers.post<{ ok: boolean }>(peer.name, "/v1/release", { term, leader: this.me.name }, 1000)),
+        (answer) => answer.ok,
+        this.quorum - 1,
+      );
       step(`lease of term ${term} released; asking ${targets.join(", ")} to take over`);
+      const refusals: string[] = [];
       for (const target of targets) {
         const answer = await this.peers.post<{ ok: boolean; reason?: string }>(target, "/v1/takeover", { term, from: this.me.name, minLsn: final.lsn.toString() }, 15_000);
         if (answer?.ok) {
           log(`handed over to ${target} in ${this.now() - started} ms`);
           this.becomeStopped();
-          return { ok: true, leader: target };
+          return { ok: true, leader: target, ...(requested && target !== requested ? { note: refusals.join("; ") } : {}) };
         }
-        log(`${target} did not take over: ${answer?.reason ?? "no answer"}`);
+        refusals.push(`${target} did not take over: ${answer?.reason ?? "no answer"}`);
+        log(refusals[refusals.length - 1]);
+        // The release lets any up-to-date standby stand: one may have won an election meanwhile.
+        const successor = await this.successorOf(term, 0);
+        if (successor) return this.handedOverTo(successor, started, requested, refusals);
       }
+      const successor = await this.successorOf(term, 3000);
+      if (successor) return this.handedOverTo(successor, started, requested, refusals);
       this.becomeStopped();
-      return { ok: false, reason: "no standby took over; the former primary resumes once a majority acknowledges it again" };
+      return { ok: false, reason: `no standby took over (${refusals.join("; ")}); the former primary resumes once a majority acknowledges it again` };
     } finally {
       this.busy = false;
     }
+  }
+
+  /** A member that leads a term newer than `term` and holds its lease, waiting up to `waitMs` for one. */
+  private async successorOf(term: number, waitMs: number): Promise<string | undefined> {
+    const deadline = this.now() + waitMs;
+    for (;;) {
+      const leader = (await this.peerStatuses(500)).find((status) => status?.role === "primary" && status.leaseValid && status.term > term);
+      if (leader) return leader.name;
+      if (this.now() >= deadline) return undefined;
+      await sleep(100);
+    }
+  }
+
+  private handedOverTo(leader: string, started: number, requested: string | undefined, refusals: string[]): { ok: boolean; leader: string; note?: string } {
+    log(`${leader} leads after the handover (${this.now() - started} ms)`);
+    this.becomeStopped();
+    return { ok: true, leader, ...(requested && leader !== requested ? { note: refusals.join("; ") } : {}) };
   }
 
   /**
@@ -938,7 +967,7 @@ export class Member {
     return won ? { ok: true } : { ok: false, reason: "the election failed" };
   }
 
-  async onSwitchover(body: { target?: string }): Promise<{ ok: boolean; leader?: string; reason?: string }> {
+  async onSwitchover(body: { target?: string }): Promise<{ ok: boolean; leader?: string; reason?: string; note?: string }> {
     if (this.phase !== "primary") return { ok: false, leader: this.state.leader, reason: `${this.me.name} is not the primary` };
     return this.handover(body.target);
   }

@@ -1,6 +1,6 @@
 import type { BackupSpec } from "../../../components/contract";
 import { dueBackup, dueDump, dumpFileName, expiredDumps, nextRuns } from "../../../images/postgres/agent/repo/schedule";
-import { parseInfo } from "../../../images/postgres/agent/repo/repository";
+import { parseInfo, stanzaFiles } from "../../../images/postgres/agent/repo/repository";
 import { recoverySettings, restoreArgs } from "../../../images/postgres/agent/phases/restore";
 
 const at = (iso: string) => new Date(iso);
@@ -62,6 +62,15 @@ describe("a restore", () => {
   it("recovers to the target inclusively, then promotes; WAL comes from the source repository", () => {
     expect(recoverySettings("2026-11-26 03:00:00+00")).toMatchSnapshot();
     expect(recoverySettings(undefined)).not.toMatch(/recovery_target_time =/);
+  });
+});
+
+describe("a restarted repository", () => {
+  it("knows its stanza exists from pgBackRest's two info files, without asking the primary", () => {
+    expect(stanzaFiles("/var/lib/pgbackrest/repo", "pgswarm")).toEqual([
+      "/var/lib/pgbackrest/repo/archive/pgswarm/archive.info",
+      "/var/lib/pgbackrest/repo/backup/pgswarm/backup.info",
+    ]);
   });
 });
 

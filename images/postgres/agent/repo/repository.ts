@@ -7,7 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { DUMPS_DIR, POSTGRES_PORT, STANZA, type BackupSpec } from "../../../../components/contract";
+import { DUMPS_DIR, POSTGRES_PORT, REPO_PATH, STANZA, type BackupSpec } from "../../../../components/contract";
 import { writePgpassFor } from "../files";
 import { log } from "../log";
 import { run, sleep } from "../process";
@@ -15,6 +15,11 @@ import { renderMetrics } from "./metrics";
 import { dueBackup, dueDump, dumpFileName, expiredDumps, nextRuns, type BackupType } from "./schedule";
 
 export type JobKind = BackupType | "dump";
+
+/** The files that exist once a stanza was created in a repository. */
+export function stanzaFiles(repoPath: string, stanza: string): string[] {
+  return [path.join(repoPath, "archive", stanza, "archive.info"), path.join(repoPath, "backup", stanza, "backup.info")];
+}
 
 export interface JobResult {
   kind: JobKind;
@@ -139,8 +144,17 @@ export class Repository {
     if (this.queue.length > 0) void this.runNext();
   }
 
-  /** stanza-create is idempotent; it needs the primary, so it is retried until one answers. */
+  /**
+   * stanza-create is idempotent; it needs the primary, so it is retried until one answers.
+   * A restarted repository whose stanza exists skips it: stanza-create holds the archive
+   * lock while it looks for the primary, and every member's archive-push fails meanwhile.
+   */
   private async createStanza(): Promise<void> {
+    if (stanzaFiles(REPO_PATH, STANZA).every((file) => fs.existsSync(file))) {
+      this.stanza = { ok: true, message: "ok" };
+      log(`stanza ${STANZA} exists`);
+      return;
+    }
     try {
       await run("pgbackrest", [`--stanza=${STANZA}`, "stanza-create"], { timeoutMs: 180_000 });
       this.stanza = { ok: true, message: "ok" };
