@@ -6,7 +6,7 @@
  * periods, writes never went back and forth between members, every
  * acknowledged write is in the table exactly once, and the writer resumed.
  */
-import { fullRedundancy, primary, psql, waitFullRedundancy, type Member } from "./cluster";
+import { agentEvents, fullRedundancy, primary, psql, waitFullRedundancy, type Member } from "./cluster";
 import { RoleSampler } from "./roles";
 import { eventually, runningTasks, waitSettled } from "./swarm";
 import { NODE_ADDRESS, waitSwarmSettled } from "./testbed";
@@ -55,6 +55,8 @@ export interface ScenarioResult {
   samples: Record<string, number>;
   primaryBefore: string;
   primaryAfter: string;
+  /** The agents' events from the fault on (elections, fences, promotions): why the figures are what they are. */
+  events: string[];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -124,6 +126,8 @@ export async function runScenario(
       .filter(Boolean)
       .map((line) => line.split(" "));
     const present = new Map(rows.map(([value, count]) => [value, Number(count)]));
+    const members = witness ? [...dataMembers, witness] : dataMembers;
+    const events = await agentEvents(stack, members, faultAt - 500, faultAt).catch((error: Error) => [`(agent logs unavailable: ${error.message})`]);
     return {
       name,
       outageMs: writer.longestGap(faultAt, redundantAt),
@@ -139,6 +143,7 @@ export async function runScenario(
       primaryBefore: before.name,
       // Who leads at the end (Swarm may still replace a task it lost track of during a cut, after full redundancy).
       primaryAfter: leader.name,
+      events,
     };
   } finally {
     await writer.stop();

@@ -149,6 +149,36 @@ export async function memberLogs(stack: string, member: string): Promise<string>
   return logs.join("\n");
 }
 
+/** The agent lines that explain a failover: elections, fences, promotions, handovers, rejoins, stops. */
+const AGENT_EVENT = /^(\d{4}-\d\d-\d\dT[\d:.]+Z) pgswarm\[([\w-]+)\]: ((?:elected|FENCING|promoted|handover|handed over|.* leads after|rewound|rewinding|cloning|re-clon|SIGINT|SIGTERM|stopped:|running as|election|.* did not take over).*)$/;
+
+/**
+ * The members' agent events since `sinceMs`, oldest first, as "+N ms member: what" (N from `originMs`), at most
+ * `limit` of them: printed with each chaos scenario, so a slow or odd run explains itself in CI's log.
+ */
+export async function agentEvents(stack: string, members: string[], sinceMs: number, originMs = sinceMs, limit = 14): Promise<string[]> {
+  const events: Array<{ at: number; line: string }> = [];
+  for (const member of members) {
+    for (const node of NODES) {
+      const docker = dockerOn(node);
+      const containers = await docker.listContainers({ all: true, filters: { label: [`com.docker.swarm.service.name=${memberService(stack, member)}`] } });
+      for (const container of containers) {
+        const buffer = (await docker.getContainer(container.Id).logs({ stdout: true, stderr: true, follow: false, since: Math.floor(sinceMs / 1000) })) as unknown as Buffer;
+        // Docker frames each chunk of a non-TTY log with 8 bytes; the lines themselves stay intact.
+        for (const raw of buffer.toString("utf8").split("\n")) {
+          const match = AGENT_EVENT.exec(raw.replace(/^[\s\S]*?(?=\d{4}-\d\d-\d\dT)/, "").trim());
+          if (!match) continue;
+          const at = Date.parse(match[1]);
+          if (at >= sinceMs) events.push({ at, line: `${at - originMs >= 0 ? "+" : ""}${at - originMs} ms ${match[2]}: ${match[3].slice(0, 160)}` });
+        }
+      }
+    }
+  }
+  events.sort((a, b) => a.at - b.at);
+  const lines = events.map((event) => event.line);
+  return lines.length > limit ? [...lines.slice(0, limit), `… ${lines.length - limit} more`] : lines;
+}
+
 // ---------------------------------------------------------------- faults
 
 export async function killContainer(task: RunningTask): Promise<void> {

@@ -6,6 +6,7 @@
 import { BACKUP_REPO_HOST, type ClusterSpec } from "../../../components/contract";
 import type { MemberStatus } from "./member";
 import type { Peers } from "./peers";
+import { Poller } from "./poller";
 import { sleep } from "./process";
 import { routerEndpoints, routerPools } from "./routerPools";
 
@@ -44,25 +45,43 @@ export async function ctl(args: string[], spec: ClusterSpec, peers: Peers): Prom
     // most --for seconds, so a ctl whose watcher was killed outright does not outlive it for long.
     const everyMs = statusInterval(args);
     const until = Date.now() + statusLifetimeMs(args);
+    const document = (members: unknown[], routers: unknown, backups: unknown) => ({
+      stack: spec.stack,
+      topology: spec.topology,
+      replicaMaxLagBytes: spec.replicaMaxLagBytes,
+      members,
+      routers,
+      backups: backups ?? { unreachable: true },
+      at: new Date().toISOString(),
+    });
+    if (!everyMs) {
+      const [members, routers, backups] = await Promise.all([
+        statuses(spec, peers, 1500),
+        routerPools(spec.stack, routerEndpoints(spec.topology), 1500),
+        peers.get(BACKUP_REPO_HOST, "/status", 1500),
+      ]);
+      print(document(members, routers, backups));
+      return;
+    }
+    // Watching: every source is asked in the background and each document shows what is known at its tick,
+    // so a member cut off (its question pending longer than staleMs) reads as unreachable without delaying the rest.
+    const waitMs = Math.min(1500, Math.max(1000, everyMs));
+    const staleMs = Math.max(1000, everyMs);
+    const memberPollers = spec.members.map((member) => new Poller(() => peers.get<MemberStatus>(member.name, "/status", waitMs), everyMs));
+    const routerPoller = new Poller(() => routerPools(spec.stack, routerEndpoints(spec.topology), waitMs), everyMs);
+    const backupPoller = new Poller(() => peers.get(BACKUP_REPO_HOST, "/status", waitMs), everyMs);
+    const pollers = [...memberPollers, routerPoller, backupPoller];
+    for (const poller of pollers) void poller.run();
+    await Promise.race([Promise.all(pollers.map((poller) => poller.first)), sleep(waitMs)]);
     for (;;) {
       const started = Date.now();
-      // Watching, an unreachable member must not hold every document back for long.
-      const waitMs = everyMs ? Math.min(1500, Math.max(1000, everyMs)) : 1500;
-      const [members, routers, backups] = await Promise.all([
-        statuses(spec, peers, waitMs),
-        routerPools(spec.stack, routerEndpoints(spec.topology), waitMs),
-        peers.get(BACKUP_REPO_HOST, "/status", waitMs),
-      ]);
-      print({
-        stack: spec.stack,
-        topology: spec.topology,
-        replicaMaxLagBytes: spec.replicaMaxLagBytes,
-        members,
-        routers,
-        backups: backups ?? { unreachable: true },
-        at: new Date().toISOString(),
-      });
-      if (!everyMs || Date.now() >= until) return;
+      const members = spec.members.map((member, index) => memberPollers[index].latest(staleMs) ?? { name: member.name, unreachable: true as const });
+      // Routers and the repository keep their last full answer: a cut router shows as not answering inside it.
+      print(document(members, routerPoller.latest(Number.POSITIVE_INFINITY) ?? [], backupPoller.latest(Number.POSITIVE_INFINITY)));
+      if (Date.now() >= until) {
+        for (const poller of pollers) poller.stop();
+        return;
+      }
       await sleep(Math.max(0, everyMs - (Date.now() - started)));
     }
   }

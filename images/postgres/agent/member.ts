@@ -622,9 +622,20 @@ export class Member {
     await this.applyRuntime();
     this.lastRoundAt = this.now();
     void this.round();
+    // The main loop waits for the promotion; the lease must not lapse meanwhile (a slow end-of-recovery checkpoint).
+    const heartbeats = setInterval(() => {
+      if (this.phase !== "promoting" || this.now() - this.lastRoundAt < this.timing.heartbeatMs) return;
+      this.lastRoundAt = this.now();
+      void this.round();
+    }, Math.max(50, Math.round(this.timing.heartbeatMs / 2)));
     const started = this.now();
-    const [row] = await this.pg.query<{ promoted: boolean }>("SELECT pg_promote(true, 60) AS promoted", [], 65_000);
-    if (!row?.promoted) throw new Error("pg_promote did not complete");
+    let rows: Array<{ promoted: boolean }>;
+    try {
+      rows = await this.pg.query<{ promoted: boolean }>("SELECT pg_promote(true, 60) AS promoted", [], 65_000);
+    } finally {
+      clearInterval(heartbeats);
+    }
+    if (!rows[0]?.promoted) throw new Error("pg_promote did not complete");
     markStandby(false);
     log(`promoted in ${this.now() - started} ms; commits wait for: ${this.syncNames || "no standby"}`);
     this.phase = "primary";

@@ -51,19 +51,23 @@ export const routerEndpoints = (topology: string): string[] => (topology === "re
 export async function routerPools(stack: string, endpoints: string[], timeoutMs = 1500): Promise<RouterTask[]> {
   const dns = require("dns") as typeof import("dns");
   const resolver = new dns.promises.Resolver({ timeout: Math.min(timeoutMs, 1000), tries: 1 });
-  const tasks: RouterTask[] = [];
-  for (const endpoint of endpoints) {
-    const service = `${stack}_${endpoint}`;
-    const addresses = await resolver.resolve4(`tasks.${service}`).catch(() => [] as string[]);
-    for (const address of addresses.sort()) {
-      const pools = await fetch(`http://${address}:${ROUTER_METRICS_PORT}/metrics`, { signal: AbortSignal.timeout(timeoutMs) })
-        .then(async (response) => {
-          const states = parseServerStates(await response.text());
-          return Object.fromEntries(Object.keys(states).map((backend) => [backend, admitted(states, backend)]));
-        })
-        .catch(() => undefined);
-      tasks.push({ service, address, pools });
-    }
-  }
-  return tasks;
+  // Asked all at once: a router cut off costs one timeout, not one per router after it.
+  const perEndpoint = await Promise.all(
+    endpoints.map(async (endpoint) => {
+      const service = `${stack}_${endpoint}`;
+      const addresses = await resolver.resolve4(`tasks.${service}`).catch(() => [] as string[]);
+      return Promise.all(
+        addresses.sort().map(async (address): Promise<RouterTask> => {
+          const pools = await fetch(`http://${address}:${ROUTER_METRICS_PORT}/metrics`, { signal: AbortSignal.timeout(timeoutMs) })
+            .then(async (response) => {
+              const states = parseServerStates(await response.text());
+              return Object.fromEntries(Object.keys(states).map((backend) => [backend, admitted(states, backend)]));
+            })
+            .catch(() => undefined);
+          return { service, address, pools };
+        }),
+      );
+    }),
+  );
+  return perEndpoint.flat();
 }
