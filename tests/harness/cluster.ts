@@ -150,13 +150,13 @@ export async function memberLogs(stack: string, member: string): Promise<string>
 }
 
 /** The agent lines that explain a failover: elections, fences, promotions, handovers, rejoins, stops. */
-const AGENT_EVENT = /^(\d{4}-\d\d-\d\dT[\d:.]+Z) pgswarm\[([\w-]+)\]: ((?:elected|FENCING|promoted|handover|handed over|.* leads after|rewound|rewinding|cloning|re-clon|SIGINT|SIGTERM|stopped:|running as|election|.* did not take over).*)$/;
+const AGENT_EVENT = /^(\d{4}-\d\d-\d\dT[\d:.]+Z) pgswarm\[([\w-]+)\]: ((?:elected|FENCING|promoted|handover|handed over|.* leads after|rewound|rewinding|cloning|re-clon|SIGINT|SIGTERM|stopped:|running as|starting as|election|pre-vote|the leader is silent|another container|.* did not take over).*)$/;
 
 /**
  * The members' agent events since `sinceMs`, oldest first, as "+N ms member: what" (N from `originMs`), at most
  * `limit` of them: printed with each chaos scenario, so a slow or odd run explains itself in CI's log.
  */
-export async function agentEvents(stack: string, members: string[], sinceMs: number, originMs = sinceMs, limit = 14): Promise<string[]> {
+export async function agentEvents(stack: string, members: string[], sinceMs: number, originMs = sinceMs, limit = 20): Promise<string[]> {
   const events: Array<{ at: number; line: string }> = [];
   for (const member of members) {
     for (const node of NODES) {

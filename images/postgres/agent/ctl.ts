@@ -67,7 +67,9 @@ export async function ctl(args: string[], spec: ClusterSpec, peers: Peers): Prom
     // so a member cut off (its question pending longer than staleMs) reads as unreachable without delaying the rest.
     const waitMs = Math.min(1500, Math.max(1000, everyMs));
     const staleMs = Math.max(1000, everyMs);
-    const memberPollers = spec.members.map((member) => new Poller(() => peers.get<MemberStatus>(member.name, "/status", waitMs), everyMs));
+    // Members are asked more often than documents are printed: a new primary shows at the next tick, not one interval later.
+    const askEveryMs = Math.min(everyMs, 250);
+    const memberPollers = spec.members.map((member) => new Poller(() => peers.get<MemberStatus>(member.name, "/status", waitMs), askEveryMs));
     const routerPoller = new Poller(() => routerPools(spec.stack, routerEndpoints(spec.topology), waitMs), everyMs);
     const backupPoller = new Poller(() => peers.get(BACKUP_REPO_HOST, "/status", waitMs), everyMs);
     const pollers = [...memberPollers, routerPoller, backupPoller];

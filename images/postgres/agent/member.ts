@@ -142,7 +142,8 @@ export class Member {
   private registeredUpstream?: string;
   private streamingProblemSince?: number;
   private standAsideSince?: number;
-  private lastWaitLog = 0;
+  /** When each kind of waiting line (its first words) was last logged. */
+  private readonly lastWaitLog = new Map<string, number>();
   /** Failed rewinds in a row (a re-clone is the last resort, after retries). */
   private rewindFailures = 0;
 
@@ -408,8 +409,10 @@ export class Member {
   }
 
   private waitLog(message: string): void {
-    if (this.now() - this.lastWaitLog < 10_000) return;
-    this.lastWaitLog = this.now();
+    // Per kind: a line about standing aside must not hide the pre-vote that failed next.
+    const kind = message.split(/[:(]/)[0];
+    if (this.now() - (this.lastWaitLog.get(kind) ?? -Infinity) < 10_000) return;
+    this.lastWaitLog.set(kind, this.now());
     log(message);
   }
 
