@@ -160,6 +160,9 @@ describe("read-split: db-ro over up-to-date standbys", () => {
       const behindAt = Date.now(); // the paused standby is past the limit now at the latest
       await sleep(6000);
       const during = reader.servedBy(behindAt + 3000, Date.now());
+      const failed = reader.attempts.filter((attempt) => !attempt.ok && attempt.startedAt >= behindAt + 3000).map((attempt) => attempt.error);
+      // Said on every run: when the counts below are wrong, CI's log shows who served and what failed.
+      process.stdout.write(`read-split replay paused on ${paused.name}: reads served ${JSON.stringify(during)}, failed ${failed.length} ${JSON.stringify([...new Set(failed)].slice(0, 3))}\n`);
       expect(during[paused.name] ?? 0).toBe(0);
       expect(during[other.name]).toBeGreaterThan(5); // the reader was reading all along: the 0 above means something
 
