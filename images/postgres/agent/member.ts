@@ -142,6 +142,7 @@ export class Member {
   private registeredUpstream?: string;
   private streamingProblemSince?: number;
   private standAsideSince?: number;
+  private probing?: Promise<void>;
   /** When each kind of waiting line (its first words) was last logged. */
   private readonly lastWaitLog = new Map<string, number>();
   /** Failed rewinds in a row (a re-clone is the last resort, after retries). */
@@ -175,6 +176,7 @@ export class Member {
 
   async run(): Promise<void> {
     this.start();
+    void this.probeLoop();
     while (!this.stopping) {
       this.lastTickAt = monotonicMs();
       try {
@@ -252,7 +254,26 @@ export class Member {
     return this.pg.running && this.now() - this.pgHealthyAt < Math.max(1000, this.timing.timeoutMs / 2);
   }
 
-  private async refreshPostgres(): Promise<void> {
+  /**
+   * PostgreSQL's health and position, probed on their own clock. Probed only at the start of a
+   * tick, they went stale while the tick waited on a vanished leader (its DNS lookup, its status
+   * request): the standbys then called their own WAL position unknown, refused each other's votes,
+   * and a killed primary's failover took 8-9 s instead of 4.
+   */
+  private async probeLoop(): Promise<void> {
+    while (!this.stopping) {
+      await this.refreshPostgres();
+      await sleep(this.timing.tickMs);
+    }
+  }
+
+  private refreshPostgres(): Promise<void> {
+    // One probe at a time: callers that want a fresh answer wait for the one in flight.
+    this.probing ??= this.probePostgres().finally(() => (this.probing = undefined));
+    return this.probing;
+  }
+
+  private async probePostgres(): Promise<void> {
     if (!this.pg.running) {
       this.pgStatus = undefined;
       return;
