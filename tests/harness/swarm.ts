@@ -64,18 +64,31 @@ export async function waitConverged(stack: string, timeoutMs = 240_000): Promise
  */
 export async function waitSettled(stack: string, timeoutMs = 120_000): Promise<number> {
   const started = Date.now();
-  await waitConverged(stack, timeoutMs);
-  const docker = await managerApi();
+  for (;;) {
+    try {
+      await waitConverged(stack, Math.max(1000, timeoutMs - (Date.now() - started)));
+      break;
+    } catch (error) {
+      // After a heal Swarm's managers may elect again: no manager answering means "not settled yet".
+      if (!/no manager of the testbed swarm answers/.test((error as Error).message) || Date.now() - started > timeoutMs) throw error;
+      await sleep(500);
+    }
+  }
   let inFlight: string[] = [];
   while (Date.now() - started < timeoutMs) {
     inFlight = [];
-    for (const service of await stackServices(stack)) {
-      const tasks: any[] = await docker.listTasks({ filters: { service: [service.Spec.Name] } });
-      for (const task of tasks) {
-        const state = task.Status?.State;
-        if (task.DesiredState === "running" && state !== "running") inFlight.push(`${service.Spec.Name}: a task is ${state}`);
-        if (task.DesiredState !== "running" && state === "running") inFlight.push(`${service.Spec.Name}: a task to ${task.DesiredState} still runs`);
+    try {
+      const docker = await managerApi();
+      for (const service of await stackServices(stack)) {
+        const tasks: any[] = await docker.listTasks({ filters: { service: [service.Spec.Name] } });
+        for (const task of tasks) {
+          const state = task.Status?.State;
+          if (task.DesiredState === "running" && state !== "running") inFlight.push(`${service.Spec.Name}: a task is ${state}`);
+          if (task.DesiredState !== "running" && state === "running") inFlight.push(`${service.Spec.Name}: a task to ${task.DesiredState} still runs`);
+        }
       }
+    } catch (error) {
+      inFlight.push((error as Error).message.split("\n")[0]);
     }
     if (inFlight.length === 0) return Date.now() - started;
     await sleep(500);
