@@ -124,7 +124,13 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     process.stdout.write(`${backupSummaryLine({ ...report, databaseMB: databaseBytes / 1024 ** 2 })}\n`);
   } finally {
-    if (!args.includes("--keep")) await destroy(STACK, { volumes: true });
+    // The restoring stack mounts the source's repository volume: it goes first. A teardown error is
+    // reported, never thrown, so it cannot hide the error that ended the bench.
+    if (!args.includes("--keep")) {
+      for (const stack of [RESTORED, STACK]) {
+        await destroy(stack, { volumes: true }).catch((error: Error) => progress(`tearing down ${stack}: ${error.message}`));
+      }
+    }
   }
 }
 

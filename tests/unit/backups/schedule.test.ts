@@ -47,6 +47,7 @@ describe("a restore", () => {
       "--target=2026-11-26 03:00:00+00",
       "--target-action=promote",
       "--target-timeline=latest",
+      "--log-level-console=info",
       "restore",
     ]);
     // pgBackRest refuses a target action without a target: the end of the archive promotes by itself.
@@ -55,6 +56,7 @@ describe("a restore", () => {
       "--stanza=pgswarm",
       "--type=default",
       "--target-timeline=latest",
+      "--log-level-console=info",
       "restore",
     ]);
   });

@@ -24,7 +24,8 @@ const RESTORE_CONF = configPath("pgbackrestRestore");
 export function restoreArgs({ targetTime }: RestoreSpec): string[] {
   // To the end of the archive (type default), recovery ends and promotes by itself; a target needs the action said.
   const target = targetTime ? ["--type=time", `--target=${targetTime}`, "--target-action=promote"] : ["--type=default"];
-  return [`--config=${RESTORE_CONF}`, `--stanza=${STANZA}`, ...target, "--target-timeline=latest", "restore"];
+  // Info level: the restore's size and duration go to the member's log (what an operator, and bench:backup, read).
+  return [`--config=${RESTORE_CONF}`, `--stanza=${STANZA}`, ...target, "--target-timeline=latest", "--log-level-console=info", "restore"];
 }
 
 /**
