@@ -865,11 +865,7 @@ export class Member {
       const refusals: string[] = [];
       for (const target of targets) {
         const answer = await this.peers.post<{ ok: boolean; reason?: string }>(target, "/v1/takeover", { term, from: this.me.name, minLsn: final.lsn.toString() }, 15_000);
-        if (answer?.ok) {
-          log(`handed over to ${target} in ${this.now() - started} ms`);
-          this.becomeStopped();
-          return { ok: true, leader: target, ...(requested && target !== requested ? { note: refusals.join("; ") } : {}) };
-        }
+        if (answer?.ok) return this.handedOverTo(target, started, requested, refusals);
         refusals.push(`${target} did not take over: ${answer?.reason ?? "no answer"}`);
         log(refusals[refusals.length - 1]);
         // The release lets any up-to-date standby stand: one may have won an election meanwhile.
@@ -897,7 +893,7 @@ export class Member {
   }
 
   private handedOverTo(leader: string, started: number, requested: string | undefined, refusals: string[]): { ok: boolean; leader: string; note?: string } {
-    log(`${leader} leads after the handover (${this.now() - started} ms)`);
+    log(`handed over to ${leader} in ${this.now() - started} ms`);
     this.becomeStopped();
     return { ok: true, leader, ...(requested && leader !== requested ? { note: refusals.join("; ") } : {}) };
   }
