@@ -6,6 +6,8 @@
 -- closed at once. The gate asks the very address HAProxy routes the server's
 -- traffic to. One light task per server, no process forked.
 local interval = tonumber(os.getenv("PGSWARM_GATE_INTERVAL_MS") or "250")
+-- Bounds one answer; the connect has the same bound (httpclient.timeout.connect, no retries).
+local timeout = tonumber(os.getenv("PGSWARM_GATE_TIMEOUT_MS") or "500")
 local port = os.getenv("PGSWARM_AGENT_PORT") or "8008"
 
 local function stamp()
@@ -15,7 +17,7 @@ end
 
 local function ask(address, path)
   local ok, response = pcall(function()
-    return core.httpclient():get({ url = "http://" .. address .. ":" .. port .. path, timeout = math.max(200, interval * 2) })
+    return core.httpclient():get({ url = "http://" .. address .. ":" .. port .. path, timeout = timeout })
   end)
   if not ok or response == nil then return false, "no answer" end
   return response.status == 200, tostring(response.status)

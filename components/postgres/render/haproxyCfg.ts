@@ -39,6 +39,9 @@ ${servers.join("\n")}
 
 export function renderHaproxyCfg(mode: RouterMode, config: StackConfig, dataMembers: string[]): string {
   const interval = Math.max(100, parseDurationMs(config.database.router.checkInterval) ?? 500);
+  // The role gate asks every half interval; one attempt may take two of its ticks, connect included.
+  const gateInterval = Math.max(100, Math.round(interval / 2));
+  const gateTimeout = Math.max(200, gateInterval * 2);
   const maxLag = parseSizeBytes(config.database.replicaMaxLag) ?? 0;
   const replicaPath = `${ROLE_PATHS.replicas}?lag=${maxLag}`;
   const routing =
@@ -50,7 +53,12 @@ global
     log stdout format raw local0 info
     maxconn 4000
     stats socket /var/lib/haproxy/admin.sock mode 600 level admin
-    setenv PGSWARM_GATE_INTERVAL_MS ${Math.max(100, Math.round(interval / 2))}
+    setenv PGSWARM_GATE_INTERVAL_MS ${gateInterval}
+    setenv PGSWARM_GATE_TIMEOUT_MS ${gateTimeout}
+    # The gate's requests: one short attempt each (it asks again at its next tick). HAProxy's defaults,
+    # a 5 s connect and 3 retries, held a gate for 20 s on the old address of a member that had restarted.
+    httpclient.retries 0
+    httpclient.timeout.connect ${gateTimeout}ms
     setenv PGSWARM_AGENT_PORT ${AGENT_PORT}
     setenv PGSWARM_PATH_primary ${ROLE_PATHS.primary}
     setenv PGSWARM_PATH_replicas ${replicaPath}

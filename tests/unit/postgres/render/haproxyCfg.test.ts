@@ -73,6 +73,14 @@ describe("haproxy.cfg", () => {
     expect(resolvers).toEqual(expect.arrayContaining(["hold nx 1h", "hold timeout 1h", "hold obsolete 0s"]));
   });
 
+  it("bounds each role-gate request, connect included, to two gate ticks with no retry (a member's old address must not hold it)", () => {
+    // checkInterval 400ms: the gate asks every 200 ms, and one request may take 400 ms in all.
+    const global = section(renderHaproxyCfg("rw", config, members), "global");
+    expect(global).toEqual(
+      expect.arrayContaining(["setenv PGSWARM_GATE_INTERVAL_MS 200", "setenv PGSWARM_GATE_TIMEOUT_MS 400", "httpclient.retries 0", "httpclient.timeout.connect 400ms"]),
+    );
+  });
+
   it("serves HAProxy's Prometheus metrics", () => {
     expect(section(renderHaproxyCfg("rw", config, members), "frontend metrics")).toContain("http-request use-service prometheus-exporter if { path /metrics }");
   });
