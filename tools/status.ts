@@ -10,6 +10,7 @@
 import type Docker from "dockerode";
 import { runCli, stackArgument, watchIntervalMs } from "./lib/cli";
 import { dockerFor, dockerHostFor, followCtl, lastJson, removeCtlServicesOnSignals, retryWhileSwarmElects, runCtl } from "./lib/ctlService";
+import { Freshest } from "./lib/freshest";
 import { renderStatus, statusWarnings, type ServiceTasks, type StatusSnapshot } from "./lib/statusView";
 
 async function serviceTasks(docker: Docker, stack: string): Promise<ServiceTasks[]> {
@@ -52,28 +53,26 @@ function show(current: StatusSnapshot, json: boolean, watching: boolean): number
   return warnings.length ? 3 : 0;
 }
 
+/** How long a watch waits for Swarm's first task list before it shows the agents' answer without one. */
+export const SERVICES_FIRST_WAIT_MS = 1000;
+/** Once a list is known, how long a document waits for a newer one: Swarm's managers must not delay a new primary's line. */
+export const SERVICES_FRESH_WAIT_MS = 100;
+
 /**
  * --watch: one ctl stays in the cluster and prints the agents' answers every
  * interval; each is shown with Swarm's tasks as it arrives, so the view trails
  * the cluster by at most an interval (a fresh ctl per refresh would add a task
  * start each time). If the ctl's task ends (its node was lost), another starts.
  */
-/** How long a watch waits for Swarm's task list before it shows the agents' answer with the last one it had. */
-export const SERVICES_WAIT_MS = 1000;
-
 async function watch(docker: Docker, stack: string, everyMs: number, json: boolean): Promise<never> {
   // Swarm's task list waits while its managers elect a leader (a manager's node was lost): the agents'
-  // answer, which names the new primary, must not wait with it. The list catches up in the background.
-  let knownServices: ServiceTasks[] = [];
-  let pending: Promise<void> | undefined;
-  const currentServices = async (): Promise<ServiceTasks[]> => {
-    pending ??= serviceTasks(docker, stack)
-      .then((services) => void (knownServices = services))
-      .catch((error) => void process.stderr.write(`${(error as Error).message}\n`))
-      .finally(() => (pending = undefined));
-    await Promise.race([pending, new Promise((resolve) => setTimeout(resolve, SERVICES_WAIT_MS))]);
-    return knownServices;
-  };
+  // answer, which names the new primary, is shown at once with the last list; the list catches up in the background.
+  const services = new Freshest(
+    () => serviceTasks(docker, stack),
+    (error) => void process.stderr.write(`${error.message}\n`),
+    SERVICES_FRESH_WAIT_MS,
+    SERVICES_FIRST_WAIT_MS,
+  );
   for (;;) {
     let follower: Awaited<ReturnType<typeof followCtl>> | undefined;
     let busy = false;
@@ -82,7 +81,7 @@ async function watch(docker: Docker, stack: string, everyMs: number, json: boole
       while (next) {
         const answer = next;
         next = undefined;
-        show({ ...answer, services: await currentServices() }, json, true);
+        show({ ...answer, services: (await services.current()) ?? [] }, json, true);
       }
       busy = false;
     };
