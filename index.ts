@@ -3,7 +3,7 @@
  * config stops here, before any resource is registered, with every problem listed.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, loadFromEngine } from "./components/config";
+import { ConfigError, loadFromEngine, NAMESPACE, S3_KEY_CONFIG } from "./components/config";
 import { Stack } from "./components/stack";
 import { DEFAULT_DOCKER_HOST } from "./components/swarm";
 
@@ -23,9 +23,16 @@ function loadConfig() {
 }
 
 const config = loadConfig();
+// Validated as present and secret above; read as secrets, they reach the swarm only as Docker secrets.
+const pgswarmConfig = new pulumi.Config(NAMESPACE);
+const s3Keys =
+  config.backups.repository.type === "s3"
+    ? { accessKey: pgswarmConfig.requireSecret(S3_KEY_CONFIG.accessKey), secretKey: pgswarmConfig.requireSecret(S3_KEY_CONFIG.secretKey) }
+    : undefined;
 const stack = new Stack(stackName, {
   stack: stackName,
   config,
+  s3Keys,
   dockerHost: new pulumi.Config("docker").get("host") ?? process.env.DOCKER_HOST ?? DEFAULT_DOCKER_HOST,
   projectDir: __dirname,
 });

@@ -83,6 +83,17 @@ export const DUMPS_DIR = `${REPO_DIR}/dumps`;
 export const SOURCE_REPO_DIR = "/var/lib/pgbackrest-source";
 export const SOURCE_REPO_PATH = `${SOURCE_REPO_DIR}/repo`;
 /**
+ * An S3 repository's keys: Docker secrets mounted in the repository service alone. Its agent
+ * copies them into a pgBackRest include file on a tmpfs (pgBackRest reads keys only from its
+ * config or its environment, and no secret goes into an environment), read through
+ * PGBACKREST_CONFIG_INCLUDE_PATH.
+ */
+export const S3_KEY_FILES = {
+  accessKey: `${SECRETS_DIR}/pgswarm-s3-access-key`,
+  secretKey: `${SECRETS_DIR}/pgswarm-s3-secret-key`,
+} as const;
+export const PGBACKREST_INCLUDE_DIR = "/run/pgswarm-pgbackrest";
+/**
  * TLS between members and the repository: the stack's CA, and for each host a key
  * and a certificate whose CN is its name on the DB network (server and client use).
  */

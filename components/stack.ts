@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AppService, pgpassSets } from "./app";
-import { Backups, BackupTls } from "./backups";
+import { Backups, BackupTls, type S3Keys } from "./backups";
 import { readUserOf, type StackConfig } from "./config";
 import { DEMO_APP_IMAGE, LocalImages } from "./images";
 import { Monitoring } from "./monitoring";
@@ -18,6 +18,8 @@ export interface StackArgs {
   /** DOCKER_HOST-style address of a manager, for the node-label provider. */
   dockerHost: string;
   projectDir: string;
+  /** The S3 repository's keys (Pulumi secrets), when backups.repository.type is s3. */
+  s3Keys?: S3Keys;
 }
 
 export class Stack extends pulumi.ComponentResource {
@@ -75,6 +77,7 @@ export class Stack extends pulumi.ComponentResource {
         tls: tls.byHost,
         agentKey: credentials.agentKey,
         readerPassword: credentials.passwords.reader,
+        s3Keys: args.s3Keys,
       },
       // Pinned to its node by a label.
       { parent: this, dependsOn: nodeLabels },

@@ -4,11 +4,12 @@
  * mount theirs too.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "../config";
+import { s3RepositoryOf, type StackConfig } from "../config";
 import { BACKUP_REPO_HOST } from "../contract";
 import { configFile, type SecretFile } from "../swarm";
 import { renderBackupSpec, renderRepoPgbackrestConf } from "./render";
 import { BackupRepository } from "./repository";
+import { s3KeySecrets, type S3Keys } from "./s3Keys";
 import { tlsFiles, type HostTls } from "./tls";
 
 export interface BackupsArgs {
@@ -20,6 +21,8 @@ export interface BackupsArgs {
   tls: Record<string, HostTls>;
   agentKey: SecretFile;
   readerPassword: SecretFile;
+  /** The S3 repository's keys (Pulumi secrets), when backups.repository.type is s3. */
+  s3Keys?: S3Keys;
 }
 
 export class Backups extends pulumi.ComponentResource {
@@ -29,9 +32,11 @@ export class Backups extends pulumi.ComponentResource {
   constructor(name: string, args: BackupsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("pgswarm:backups:Backups", name, {}, opts);
     const { stack, config } = args;
+    const s3 = s3RepositoryOf(config);
+    if (s3 && !args.s3Keys) throw new Error("an S3 repository needs its keys (pgswarm:s3AccessKey, pgswarm:s3SecretKey)");
     const configs = [
       // Mounted where pgBackRest looks by default (PGBACKREST_CONFIG in the image).
-      configFile(`${name}-pgbackrest-conf`, stack, "pgbackrest.conf", renderRepoPgbackrestConf(args.dataMembers, config.backups.retention.full), this),
+      configFile(`${name}-pgbackrest-conf`, stack, "pgbackrest.conf", renderRepoPgbackrestConf(args.dataMembers, config.backups.retention.full, { stack, s3 }), this),
       configFile(`${name}-backups-json`, stack, "backups.json", renderBackupSpec(stack, config), this),
     ];
     this.repository = new BackupRepository(
@@ -42,7 +47,12 @@ export class Backups extends pulumi.ComponentResource {
         image: args.image,
         dbNetworkId: args.dbNetworkId,
         configs,
-        secrets: [...tlsFiles(args.tls[BACKUP_REPO_HOST]), args.agentKey, args.readerPassword],
+        secrets: [
+          ...tlsFiles(args.tls[BACKUP_REPO_HOST]),
+          args.agentKey,
+          args.readerPassword,
+          ...(s3 && args.s3Keys ? s3KeySecrets(name, stack, args.s3Keys, this) : []),
+        ],
       },
       { parent: this },
     );

@@ -6,6 +6,8 @@
  * pgBackRest's TLS protocol; the repository takes backups through each member's
  * own pgBackRest server, from a standby when one is healthy. One repository,
  * one stanza: a promotion changes nothing here, so archiving continues with no gap.
+ * With an S3 repository only the repository service's storage changes: it keeps
+ * the backups in the bucket, and the members still talk to it alone.
  */
 import {
   BACKUP_REPO_HOST,
@@ -19,7 +21,7 @@ import {
   TLS_FILES,
   type BackupSpec,
 } from "../contract";
-import { BACKUP_DEFAULTS, readUserOf, type StackConfig } from "../config";
+import { BACKUP_DEFAULTS, readUserOf, s3StackPath, type S3Repository, type StackConfig } from "../config";
 
 const HEADER = "# Rendered by pgswarm.";
 
@@ -80,14 +82,30 @@ export function renderMemberPgbackrestConf(): string {
 
 /**
  * What a restoring member reads (database.restore): the same repository service,
- * whose path is the source stack's repository volume, mounted read-only there.
+ * whose path is the source stack's repository: its volume, mounted read-only
+ * there, or with S3 its path in the bucket.
  */
-export function renderRestorePgbackrestConf(): string {
-  return [HEADER, "[global]", ...repoClient(SOURCE_REPO_PATH), ...QUIET_LOGS, "", ...localStanza, ""].join("\n");
+export function renderRestorePgbackrestConf(source: { from: string; s3?: S3Repository }): string {
+  const sourcePath = source.s3 ? s3StackPath(source.s3, source.from) : SOURCE_REPO_PATH;
+  return [HEADER, "[global]", ...repoClient(sourcePath), ...QUIET_LOGS, "", ...localStanza, ""].join("\n");
+}
+
+/** Where the repository keeps its data: its volume, or the bucket (the keys come from an include file, never from here). */
+function repoStorage(stack: string, s3?: S3Repository): string[] {
+  if (!s3) return [`repo1-path=${REPO_PATH}`];
+  return [
+    "repo1-type=s3",
+    `repo1-path=${s3StackPath(s3, stack)}`,
+    `repo1-s3-bucket=${s3.bucket}`,
+    `repo1-s3-endpoint=${s3.endpoint}`,
+    `repo1-s3-region=${s3.region}`,
+    `repo1-s3-uri-style=${s3.uriStyle}`,
+    `repo1-storage-verify-tls=${s3.verifyTls ? "y" : "n"}`,
+  ];
 }
 
 /** The repository service's pgbackrest.conf: the repository itself, retention, and every data member as a pg host. */
-export function renderRepoPgbackrestConf(dataMembers: string[], retentionFull: number): string {
+export function renderRepoPgbackrestConf(dataMembers: string[], retentionFull: number, storage: { stack: string; s3?: S3Repository }): string {
   const hosts = dataMembers.flatMap((member, index) => {
     const n = index + 1;
     return [
@@ -104,7 +122,7 @@ export function renderRepoPgbackrestConf(dataMembers: string[], retentionFull: n
   return [
     HEADER,
     "[global]",
-    `repo1-path=${REPO_PATH}`,
+    ...repoStorage(storage.stack, storage.s3),
     `repo1-retention-full=${retentionFull}`,
     "start-fast=y",
     // The primary is spared while a standby is healthy; with none, the primary is backed up.

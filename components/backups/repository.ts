@@ -4,12 +4,13 @@
  * volume. Every member archives to it; its agent takes the scheduled backups
  * (from a standby when one is healthy), expires them, takes the logical dumps
  * and answers `npm run backups`. A restoring stack mounts the source stack's
- * repository volume read-only beside its own.
+ * repository volume read-only beside its own. With an S3 repository the same
+ * service keeps the backups in the bucket; its volume keeps the dumps.
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
-import { BACKUP_REPO_HOST, REPO_DIR, SOURCE_REPO_DIR, VOLUME_DIR as DATA_VOLUME_DIR } from "../contract";
+import { BACKUP_REPO_HOST, PGBACKREST_INCLUDE_DIR, REPO_DIR, SOURCE_REPO_DIR, VOLUME_DIR as DATA_VOLUME_DIR } from "../contract";
 import { labelList, ownerLabels, repositoryLabelKey, ROLES, serviceName, volumeName } from "../names";
 import { configMount, secretMount, type ConfigFile, type SecretFile } from "../swarm";
 
@@ -22,7 +23,7 @@ export const REPO_COMMAND = ["/usr/local/bin/pgswarm-repo"];
 
 export interface BackupRepositoryArgs {
   stack: string;
-  config: Pick<StackConfig, "database">;
+  config: Pick<StackConfig, "database" | "backups">;
   image: pulumi.Input<string>;
   dbNetworkId: pulumi.Input<string>;
   /** pgbackrest.conf (the repository's own) and backups.json. */
@@ -40,6 +41,7 @@ export class BackupRepository extends pulumi.ComponentResource {
     const { stack } = args;
     this.serviceName = repositoryServiceName(stack);
     const restore = args.config.database.restore;
+    const s3 = args.config.backups.repository.type === "s3";
 
     this.service = new docker.Service(
       name,
@@ -66,8 +68,10 @@ export class BackupRepository extends pulumi.ComponentResource {
               },
               // The image declares PostgreSQL's data directory a volume; the repository needs none there.
               { type: "tmpfs", target: DATA_VOLUME_DIR },
-              // Not ours: no labels, so removing this stack's volumes never touches it.
-              ...(restore ? [{ type: "volume", source: volumeName(restore.from, REPO_VOLUME_SLOT), target: SOURCE_REPO_DIR, readOnly: true }] : []),
+              // Not ours: no labels, so removing this stack's volumes never touches it. From S3 the source is a path in the bucket.
+              ...(restore && !s3 ? [{ type: "volume", source: volumeName(restore.from, REPO_VOLUME_SLOT), target: SOURCE_REPO_DIR, readOnly: true }] : []),
+              // The S3 keys' include file lives in memory only (the agent writes it mode 0600).
+              ...(s3 ? [{ type: "tmpfs", target: PGBACKREST_INCLUDE_DIR }] : []),
             ],
             configs: args.configs.map((file) => configMount(file, REPO_UID)),
             secrets: args.secrets.map((file) => secretMount(file, REPO_UID)),

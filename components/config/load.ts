@@ -27,8 +27,8 @@ function decodeEngineValue(text: string): unknown {
 /** Stack values as the Pulumi engine (or its mocks) provides them. */
 export function loadFromEngine(allConfig: Record<string, string>, stack: string, isSecret?: (key: string) => boolean): StackConfig {
   const flat = Object.fromEntries(Object.entries(allConfig).map(([key, value]) => [key, decodeEngineValue(value)]));
-  const { values, problems } = pgswarmValues(flat, { bareKeys: "ours", isSecret });
-  return validateStack(values, `stack "${stack}" config`, { stack, problems });
+  const { values, problems, secretKeys } = pgswarmValues(flat, { bareKeys: "ours", isSecret });
+  return validateStack(values, `stack "${stack}" config`, { stack, problems, secretKeys });
 }
 
 export function stackFilePath(projectDir: string, stack: string): string {
@@ -64,6 +64,6 @@ export function readStackFile(file: string): Record<string, unknown> {
 
 /** Stack values from a stack file on disk. */
 export function loadFromFile(file: string): StackConfig {
-  const { values, problems } = pgswarmValues(readStackFile(file), { bareKeys: "refused" });
-  return validateStack(values, path.basename(file), { stack: stackOfFile(file), problems });
+  const { values, problems, secretKeys } = pgswarmValues(readStackFile(file), { bareKeys: "refused" });
+  return validateStack(values, path.basename(file), { stack: stackOfFile(file), problems, secretKeys });
 }

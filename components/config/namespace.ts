@@ -5,6 +5,7 @@
  * a secret value (pgswarm's settings end up in plain text in specs and files).
  */
 import { editDistance } from "./pgValues";
+import { S3_KEY_CONFIG } from "./backups";
 import type { Problem } from "./rules";
 import { TOP_LEVEL_KEYS } from "./schema";
 
@@ -14,6 +15,8 @@ export interface NamespacedValues {
   /** The `pgswarm:` keys, namespace stripped, without the values refused here. */
   values: Record<string, unknown>;
   problems: Problem[];
+  /** The secret keys (S3_KEY_CONFIG) given, as secrets: their values never enter the stack config. */
+  secretKeys: string[];
 }
 
 export interface KeyOptions {
@@ -62,9 +65,13 @@ function flatKeyProblem(key: string, name: string, value: unknown): Problem {
   };
 }
 
+/** The only pgswarm keys that are secrets: read by the program as Pulumi secrets, handed to containers as Docker secrets. */
+export const SECRET_KEYS: readonly string[] = Object.values(S3_KEY_CONFIG);
+
 export function pgswarmValues(flat: Record<string, unknown>, options: KeyOptions): NamespacedValues {
   const values: Record<string, unknown> = {};
   const problems: Problem[] = [];
+  const secretKeys: string[] = [];
   for (const [key, value] of Object.entries(flat)) {
     const colon = key.indexOf(":");
     if (colon < 0 && options.bareKeys === "refused") {
@@ -83,6 +90,12 @@ export function pgswarmValues(flat: Record<string, unknown>, options: KeyOptions
       }
       continue;
     }
+    if (SECRET_KEYS.includes(name)) {
+      // A stack file holds it as { secure: ... }; the engine decrypts it and says it is secret.
+      if (isSecure(value) || options.isSecret?.(`${NAMESPACE}:${name}`)) secretKeys.push(name);
+      else problems.push({ path: name, message: `a key in plain text: it must be a secret; run \`pulumi config set --secret ${NAMESPACE}:${name} <value>\`` });
+      continue;
+    }
     if (name !== firstSegment(name) && looksOurs(name)) {
       problems.push(flatKeyProblem(key, name, value));
       continue;
@@ -94,5 +107,5 @@ export function pgswarmValues(flat: Record<string, unknown>, options: KeyOptions
     const cleaned = withoutSecrets(value, name, problems);
     if (cleaned !== undefined) values[name] = cleaned;
   }
-  return { values, problems };
+  return { values, problems, secretKeys };
 }

@@ -237,7 +237,7 @@ function stackNameRules(config: StackConfig, stack: string): Problem[] {
 }
 
 /** Every cross-key problem in a stack that already matches the schema. */
-export function crossKeyProblems(config: StackConfig, stack?: string): Problem[] {
+export function crossKeyProblems(config: StackConfig, stack?: string, secretKeys?: string[]): Problem[] {
   return [
     ...topologyRules(config),
     ...placementRules(config),
@@ -246,7 +246,7 @@ export function crossKeyProblems(config: StackConfig, stack?: string): Problem[]
     ...settingProblems(config),
     ...serviceRules(config),
     ...networkRules(config, stack),
-    ...backupRules(config, stack),
+    ...backupRules(config, stack, secretKeys),
     ...(stack === undefined ? [] : stackNameRules(config, stack)),
   ];
 }

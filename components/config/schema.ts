@@ -15,7 +15,7 @@ import {
   serviceNameProblem,
 } from "./docker";
 import { cronProblem } from "../cron";
-import { restoreTimeProblem, stackNameProblem } from "./backups";
+import { REPOSITORY_TYPES, restoreTimeProblem, S3_REGION, s3BucketProblem, s3EndpointProblem, s3PathProblem, stackNameProblem } from "./backups";
 import { subnetProblem } from "./network";
 import {
   databaseNameProblem,
@@ -243,9 +243,23 @@ export const BACKUP_DEFAULTS = { full: "0 3 * * 0", diff: "0 3 * * 1-6", dumps: 
 const backupsSchema = strict({
   /** The node that holds the repository (a node with backups: true); repositoryNodeOf gives the default. */
   node: nodeName.optional(),
+  /**
+   * Where the backups and the WAL archive are kept. service: the repository service's own volume on
+   * the backups node. s3: an S3-compatible object store, written by that same service (members
+   * still archive to it over TLS), its keys the secrets pgswarm:s3AccessKey and pgswarm:s3SecretKey.
+   */
   repository: strict({
-    /** service: a pgBackRest repository service of the stack, with its own volume. */
-    type: oneOf(["service"]).default("service"),
+    type: oneOf(REPOSITORY_TYPES).default("service"),
+    bucket: checked("an S3 bucket name", s3BucketProblem).optional(),
+    /** The service's host name, without a scheme, with an optional port: s3.eu-central-1.amazonaws.com, minio.example.org:9000. */
+    endpoint: checked("an S3 endpoint", s3EndpointProblem).optional(),
+    region: pattern(S3_REGION, "expected an S3 region such as eu-central-1 or us-east-1 (letters, digits and '-')").optional(),
+    /** The prefix in the bucket; the stack's repository is <path>/<stack>, so stacks share a bucket and restore from each other. */
+    path: checked("a path in the bucket", s3PathProblem).optional(),
+    /** host (bucket.endpoint, AWS) or path (endpoint/bucket, what MinIO and most self-hosted stores want). */
+    uriStyle: oneOf(["host", "path"]).optional(),
+    /** Verify the store's TLS certificate (pgBackRest speaks only HTTPS to S3). */
+    verifyTls: boolean().optional(),
   }).prefault({}),
   /** Cron expressions, UTC; diff "off" takes none. */
   schedule: strict({

@@ -76,6 +76,8 @@ export interface ValidationOptions {
   stack?: string;
   /** Problems found before the schema, in the keys of the stack file or the engine's config. */
   problems?: Problem[];
+  /** The secret keys (S3_KEY_CONFIG) the config holds as secrets, when the caller saw the whole config. */
+  secretKeys?: string[];
 }
 
 export function validateStack(raw: unknown, source: string, options: ValidationOptions = {}): StackConfig {
@@ -86,7 +88,7 @@ export function validateStack(raw: unknown, source: string, options: ValidationO
   }
   // Cross-key rules speak once the keys and the schema hold: a refused key would only echo as a missing one.
   if (earlier.length > 0) throw new ConfigError(source, earlier);
-  const problems = crossKeyProblems(parsed.data, options.stack);
+  const problems = crossKeyProblems(parsed.data, options.stack, options.secretKeys);
   if (problems.length > 0) {
     throw new ConfigError(source, problems);
   }

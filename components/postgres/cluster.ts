@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { renderMemberPgbackrestConf, renderRestorePgbackrestConf, tlsFiles, type HostTls } from "../backups";
-import { readUserOf, type StackConfig } from "../config";
+import { readUserOf, s3RepositoryOf, type StackConfig } from "../config";
 import { AGENT_KEY_CREDENTIAL } from "../contract";
 import { ENDPOINTS, POSTGRES_PORT } from "../names";
 import { configFile, type Credentials } from "../swarm";
@@ -54,7 +54,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
       configFile(`${name}-postgresql-conf`, stack, "postgresql.conf", renderPostgresqlConf(config), this),
       configFile(`${name}-pg-hba`, stack, "pg_hba.conf", renderPgHba(args.dbSubnet), this),
       configFile(`${name}-pgbackrest-conf`, stack, "pgbackrest.conf", renderMemberPgbackrestConf(), this),
-      configFile(`${name}-pgbackrest-restore-conf`, stack, "pgbackrest-restore.conf", renderRestorePgbackrestConf(), this),
+      configFile(`${name}-pgbackrest-restore-conf`, stack, "pgbackrest-restore.conf", renderRestorePgbackrestConf({ from: config.database.restore?.from ?? stack, s3: s3RepositoryOf(config) }), this),
       configFile(`${name}-cluster-json`, stack, "cluster.json", renderClusterSpec(stack, config), this),
     ];
     const { passwords, agentKey } = args.credentials;

@@ -337,6 +337,69 @@ describe("the backup repository", () => {
   });
 });
 
+describe("an S3 repository (backups.repository.type: s3)", () => {
+  const ACCESS = "AKIAPGSWARMTEST01";
+  const SECRET_KEY = "wJalrXUtnFEMI-pgswarm-test-secret";
+  let result: RunResult;
+  beforeAll(async () => {
+    const prod = stackFileConfig("prod");
+    result = await runStack("prod", {
+      ...prod,
+      "pgswarm:backups": { ...prod["pgswarm:backups"], repository: { type: "s3", bucket: "acme-pg", endpoint: "minio.internal:9000", region: "eu-central-1", uriStyle: "path" } },
+      // As the engine hands over secrets set with --secret: the value, its key listed as secret.
+      "pgswarm:s3AccessKey": { secure: ACCESS },
+      "pgswarm:s3SecretKey": { secure: `${SECRET_KEY}\n` },
+    });
+  });
+  const repository = () => serviceNamed(result, "prod_backup-repo");
+  const dataOf = (resource: any) => Buffer.from(resource.inputs.data, "base64").toString("utf8");
+
+  it("registers without a failed resource", () => expect(result.errors).toEqual([]));
+
+  it("mounts the two keys as Docker secrets in the repository service alone, and a tmpfs for their include file", () => {
+    const files = (service: any) => (service.inputs.taskSpec.containerSpec.secrets ?? []).map((secret: any) => secret.fileName);
+    expect(files(repository())).toEqual(expect.arrayContaining(["/run/secrets/pgswarm-s3-access-key", "/run/secrets/pgswarm-s3-secret-key"]));
+    for (const member of ofType(result, SERVICE).filter((service) => service !== repository())) expect(files(member).filter((file: string) => file.includes("s3"))).toEqual([]);
+    expect(repository().inputs.taskSpec.containerSpec.mounts).toEqual(expect.arrayContaining([{ type: "tmpfs", target: "/run/pgswarm-pgbackrest" }]));
+  });
+
+  it("keeps the keys in secret data only (trimmed), never in a spec, a config file, a label or an output", () => {
+    const keySecrets = ofType(result, SECRET).filter((secret) => /-s3-(access|secret)-key$/.test(secret.name));
+    expect(keySecrets.map(dataOf).sort()).toEqual([ACCESS, SECRET_KEY].sort());
+    for (const secret of keySecrets) expect(secret.redacted.data).toBe("[secret]");
+    const elsewhere = JSON.stringify([
+      ...ofType(result, SERVICE).map((service) => service.inputs),
+      ...ofType(result, CONFIG).map(dataOf),
+      ...ofType(result, SECRET).filter((secret) => !keySecrets.includes(secret)).map((secret) => secret.inputs),
+      result.outputs,
+    ]);
+    expect(elsewhere).not.toContain(ACCESS);
+    expect(elsewhere).not.toContain(SECRET_KEY);
+  });
+
+  it("tells the repository's pgBackRest to keep the stack's backups at /pgswarm/prod in the bucket", () => {
+    const conf = dataOf(ofType(result, CONFIG).find((config) => config.name.includes("backups-pgbackrest-conf"))!);
+    expect(conf).toContain("repo1-type=s3\nrepo1-path=/pgswarm/prod\nrepo1-s3-bucket=acme-pg\nrepo1-s3-endpoint=minio.internal:9000\n");
+    expect(conf).toContain("repo1-s3-uri-style=path\n");
+  });
+
+  it("a stack restoring from another reads that stack's path in the bucket, and mounts no volume of it", async () => {
+    const staging = stackFileConfig("staging");
+    const restoring = await runStack("staging", {
+      ...staging,
+      "pgswarm:database": { ...staging["pgswarm:database"], restore: { from: "prod" } },
+      "pgswarm:backups": { ...staging["pgswarm:backups"], repository: { type: "s3", bucket: "acme-pg", endpoint: "s3.eu-central-1.amazonaws.com", region: "eu-central-1" } },
+      "pgswarm:s3AccessKey": { secure: ACCESS },
+      "pgswarm:s3SecretKey": { secure: SECRET_KEY },
+    });
+    expect(restoring.errors).toEqual([]);
+    const mounts = serviceNamed(restoring, "staging_backup-repo").inputs.taskSpec.containerSpec.mounts;
+    expect(mounts.filter((mount: any) => mount.source === "prod_backup-repo_data")).toEqual([]);
+    const restoreConf = dataOf(ofType(restoring, CONFIG).find((config) => config.name.includes("pgbackrest-restore-conf"))!);
+    expect(restoreConf).toContain("repo1-path=/pgswarm/prod\n");
+  });
+});
+
 describe("the order of creation and deletion", () => {
   it("every DB member depends on the backup repository: created after it, deleted before it", () => {
     const repository = serviceNamed(runs.prod, "prod_backup-repo");

@@ -127,6 +127,21 @@ export function engineConfig(flat: Record<string, unknown>): Record<string, stri
   );
 }
 
+const isSecureValue = (value: unknown): value is { secure: string } =>
+  !!value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 1 && typeof (value as any).secure === "string";
+
+/**
+ * A stack file's top-level `{ secure: ... }` values as the engine hands them over: the value
+ * (here the ciphertext, which no mock can decrypt), its key listed as a secret.
+ */
+export function engineConfigWithSecrets(flat: Record<string, unknown>): { config: Record<string, string>; secretKeys: string[] } {
+  const secretKeys = Object.keys(flat)
+    .filter((key) => isSecureValue(flat[key]))
+    .map((key) => (key.includes(":") ? key : `pgswarm:${key}`));
+  const plain = Object.fromEntries(Object.entries(flat).map(([key, value]) => [key, isSecureValue(value) ? value.secure : value]));
+  return { config: engineConfig(plain), secretKeys };
+}
+
 export interface RunResult {
   outputs: Record<string, unknown>;
   resources: RegisteredResource[];
@@ -170,7 +185,8 @@ export async function runProgram(stack: string, flatConfig: Record<string, unkno
     false,
   );
   registration = watchRegistrations(pulumi.runtime.getMonitor() as unknown as MockMonitorInternals);
-  pulumi.runtime.setAllConfig(engineConfig(flatConfig));
+  const { config, secretKeys } = engineConfigWithSecrets(flatConfig);
+  pulumi.runtime.setAllConfig(config, secretKeys);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const program = require(path.join(PROJECT_DIR, "index.ts"));
   const outputs: Record<string, unknown> = {};

@@ -32,7 +32,7 @@ export interface PlanSummary {
   apps: Array<{ service: string; replicas: number; published: string[] }>;
   exporters: string[];
   /** The backup repository service and the node its pin names. */
-  repository?: { service: string; node: string };
+  repository?: { service: string; node: string; /** Where it keeps the backups, when not on its volume: s3://bucket/path. */ storage?: string };
   networks: Array<{ name: string; encrypted: boolean; subnet?: string; services: string[] }>;
 }
 
@@ -124,7 +124,10 @@ export function renderSummary(summary: PlanSummary): string[] {
   for (const app of summary.apps) {
     lines.push(`  ${app.service} ×${app.replicas}${app.published.length > 0 ? `, published ${app.published.join(", ")}` : ""}`);
   }
-  if (summary.repository) lines.push(`backups: ${summary.repository.service} on ${summary.repository.node} (the pgBackRest repository every member archives to)`);
+  if (summary.repository) {
+    const storage = summary.repository.storage ? `, keeping the backups in ${summary.repository.storage}` : "";
+    lines.push(`backups: ${summary.repository.service} on ${summary.repository.node} (the pgBackRest repository every member archives to${storage})`);
+  }
   if (summary.exporters.length > 0) lines.push(`metrics: ${summary.exporters.join(", ")} (postgres_exporter :9187)`);
   lines.push(
     `networks: ${summary.networks.map((network) => `${network.name} (${network.encrypted ? "encrypted" : "not encrypted"}${network.subnet ? `, ${network.subnet}` : ""})`).join(", ")}`,

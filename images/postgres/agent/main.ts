@@ -14,6 +14,7 @@ import { Member } from "./member";
 import { Peers } from "./peers";
 import { Postgres } from "./postgres";
 import { Repository } from "./repo/repository";
+import { installS3Keys } from "./repo/s3Keys";
 import { BACKUP_TYPES, type BackupType } from "./repo/schedule";
 import { StateFile } from "./state";
 import { superviseTlsServer } from "./tlsServer";
@@ -66,6 +67,8 @@ async function runMember(): Promise<void> {
 async function runRepository(): Promise<void> {
   setLogName(BACKUP_REPO_HOST);
   const spec = JSON.parse(fs.readFileSync(configPath("backups"), "utf8")) as BackupSpec;
+  // Before pgBackRest first runs: the TLS server and every job read the S3 keys from it.
+  if (installS3Keys()) log("the repository keeps its backups in S3");
   const repository = new Repository(spec);
   const server = superviseTlsServer();
   serveApi(

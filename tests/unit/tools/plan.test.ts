@@ -10,7 +10,7 @@ import type { RunResult } from "../../../tools/lib/mockRun";
 import { parsePlanArgs } from "../../../tools/lib/planArgs";
 import { mermaidLabel, renderMermaid } from "../../../tools/lib/planDiagram";
 import { diffPlans, renderChanges } from "../../../tools/lib/planDiff";
-import { summarize } from "../../../tools/lib/planSummary";
+import { renderSummary, summarize } from "../../../tools/lib/planSummary";
 import { planView, type PlannedResource } from "../../../tools/lib/planView";
 import { PROJECT_DIR, runStack, SERVICE, ofType, stackFileConfig } from "../../helpers/stacks";
 
@@ -65,6 +65,16 @@ describe("summary", () => {
       ["db-rw", ["dev_db-rw"], ["dev_web"]],
       ["db", ["dev_db-rw"], []],
     ]);
+  });
+
+  it("names the repository's node, and the bucket when it keeps the backups in S3", () => {
+    const summary = summarize("prod", "read-split", prodPlan);
+    const backupsLine = (lines: string[]) => lines.find((line) => line.startsWith("backups: "));
+    expect(backupsLine(renderSummary(summary))).toBe("backups: prod_backup-repo on db-c (the pgBackRest repository every member archives to)");
+    summary.repository!.storage = "s3://acme-pg/pgswarm/prod at s3.eu-central-1.amazonaws.com";
+    expect(backupsLine(renderSummary(summary))).toBe(
+      "backups: prod_backup-repo on db-c (the pgBackRest repository every member archives to, keeping the backups in s3://acme-pg/pgswarm/prod at s3.eu-central-1.amazonaws.com)",
+    );
   });
 
   it("the text plan prints the summary before the resources, and says the changes are unknown without --previous", () => {

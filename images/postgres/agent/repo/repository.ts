@@ -150,7 +150,7 @@ export class Repository {
    * lock while it looks for the primary, and every member's archive-push fails meanwhile.
    */
   private async createStanza(): Promise<void> {
-    if (stanzaFiles(REPO_PATH, STANZA).every((file) => fs.existsSync(file))) {
+    if (stanzaFiles(REPO_PATH, STANZA).every((file) => fs.existsSync(file)) || (await this.stanzaInRepository())) {
       this.stanza = { ok: true, message: "ok" };
       log(`stanza ${STANZA} exists`);
       return;
@@ -163,6 +163,15 @@ export class Repository {
       const message = (error as Error).message;
       if (message !== this.stanza.message) log(`stanza ${STANZA} not created yet (retried): ${message}`);
       this.stanza = { ok: false, message };
+    }
+  }
+
+  /** Whether `pgbackrest info` finds the stanza (an S3 repository has no local files to look at); it takes no lock. */
+  private async stanzaInRepository(): Promise<boolean> {
+    try {
+      return stanzaExists(await run("pgbackrest", [`--stanza=${STANZA}`, "--output=json", "--log-level-console=off", "info"], { timeoutMs: 60_000 }));
+    } catch {
+      return false;
     }
   }
 
@@ -215,6 +224,19 @@ export class Repository {
 }
 
 const isoOf = (seconds: number) => new Date(seconds * 1000).toISOString();
+
+/**
+ * Whether `pgbackrest info --output=json` shows the stanza created: status ok (0) or no valid
+ * backups yet (2). Missing stanza path (1) or data (3), or anything unclear, means stanza-create.
+ */
+export function stanzaExists(text: string): boolean {
+  try {
+    const [stanza] = JSON.parse(text) as any[];
+    return [0, 2].includes(stanza?.status?.code);
+  } catch {
+    return false;
+  }
+}
 
 /** The parts of `pgbackrest info --output=json` that status and the tools show. */
 export function parseInfo(text: string): { backups: BackupInfo[]; archive?: { min: string; max: string } } {
