@@ -14,7 +14,8 @@ const isSecret = (key: string) =>
 
 function loadConfig() {
   try {
-    return loadFromEngine(pulumi.runtime.allConfig(), stackName, isSecret);
+    // The project's folder: a restore's source stack file, when it is there, is checked against this one.
+    return loadFromEngine(pulumi.runtime.allConfig(), stackName, isSecret, __dirname);
   } catch (error) {
     // RunError ends the program with the message alone: a user's mistake gets no stack trace.
     if (error instanceof ConfigError) throw new pulumi.RunError(error.message);

@@ -6,7 +6,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { repositoryNodeOf, s3RepositoryOf, s3StackPath } from "./backups";
 import { pgswarmValues } from "./namespace";
+import type { Problem } from "./rules";
 import type { StackConfig } from "./schema";
 import { ConfigError, validateStack } from "./validate";
 
@@ -24,12 +26,59 @@ function decodeEngineValue(text: string): unknown {
   }
 }
 
-/** Stack values as the Pulumi engine (or its mocks) provides them. */
-export function loadFromEngine(allConfig: Record<string, string>, stack: string, isSecret?: (key: string) => boolean): StackConfig {
+/** Stack values as the Pulumi engine (or its mocks) provides them; with the project's folder, checked against the stack a restore reads. */
+export function loadFromEngine(allConfig: Record<string, string>, stack: string, isSecret?: (key: string) => boolean, projectDir?: string): StackConfig {
   const flat = Object.fromEntries(Object.entries(allConfig).map(([key, value]) => [key, decodeEngineValue(value)]));
   const { values, problems, secretKeys } = pgswarmValues(flat, { bareKeys: "ours", isSecret });
-  return validateStack(values, `stack "${stack}" config`, { stack, problems, secretKeys });
+  const source = `stack "${stack}" config`;
+  const config = validateStack(values, source, { stack, problems, secretKeys });
+  return projectDir ? withRestoreSourceChecked(config, source, projectDir) : config;
 }
+
+function withRestoreSourceChecked(config: StackConfig, source: string, projectDir: string): StackConfig {
+  const problems = restoreSourceProblems(config, projectDir);
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return config;
+}
+
+/**
+ * database.restore.from names a stack; when its stack file is in the same project, its repository
+ * must be where this stack will look for it: the same node for a repository volume (mounted
+ * read-only from that node), the same bucket and prefix for S3. A source stack file that is absent
+ * or does not load is not judged here.
+ */
+export function restoreSourceProblems(config: StackConfig, projectDir: string): Problem[] {
+  const restore = config.database.restore;
+  if (!restore) return [];
+  const file = stackFilePath(projectDir, restore.from);
+  if (!fs.existsSync(file)) return [];
+  let sourceConfig: StackConfig;
+  try {
+    // Its own restore (a chain of restored stacks) is its own business: not followed.
+    sourceConfig = validatedFile(file);
+  } catch {
+    return [];
+  }
+  const here = s3RepositoryOf(config);
+  const there = s3RepositoryOf(sourceConfig);
+  const fromKey = "database.restore.from";
+  const sourceFile = path.basename(file);
+  const where = (s3: typeof here, stack: string) => (s3 ? `s3://${s3.bucket}${s3StackPath(s3, stack)} at ${s3.endpoint}` : "a repository volume");
+  if (!here !== !there) {
+    return [{ path: fromKey, message: `"${restore.from}" keeps its backups in ${where(there, restore.from)} (${sourceFile}), and this stack reads them from ${here ? "S3" : "a repository volume"}: use the same backups.repository.type as "${restore.from}"` }];
+  }
+  if (here && there && (here.bucket !== there.bucket || here.endpoint !== there.endpoint || here.prefix !== there.prefix)) {
+    return [{ path: fromKey, message: `"${restore.from}" keeps its backups in ${where(there, restore.from)} (${sourceFile}), but this stack would read ${where(here, restore.from)}: use the same bucket, endpoint and path` }];
+  }
+  const sourceNode = repositoryNodeOf(sourceConfig);
+  const node = repositoryNodeOf(config);
+  if (!here && sourceNode !== node) {
+    return [{ path: "backups.node", message: `"${restore.from}"'s repository volume is on node "${sourceNode}" (${sourceFile}), and this stack's repository mounts it from its own node, found "${node}": set backups.node: ${sourceNode}` }];
+  }
+  return [];
+}
+
+
 
 export function stackFilePath(projectDir: string, stack: string): string {
   return path.join(projectDir, `Pulumi.${stack}.yaml`);
@@ -62,8 +111,12 @@ export function readStackFile(file: string): Record<string, unknown> {
   return config as Record<string, unknown>;
 }
 
-/** Stack values from a stack file on disk. */
-export function loadFromFile(file: string): StackConfig {
+function validatedFile(file: string): StackConfig {
   const { values, problems, secretKeys } = pgswarmValues(readStackFile(file), { bareKeys: "refused" });
   return validateStack(values, path.basename(file), { stack: stackOfFile(file), problems, secretKeys });
+}
+
+/** Stack values from a stack file on disk, checked against the stack file of the stack a restore reads, beside it. */
+export function loadFromFile(file: string): StackConfig {
+  return withRestoreSourceChecked(validatedFile(file), path.basename(file), path.dirname(file));
 }

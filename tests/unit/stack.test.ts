@@ -329,11 +329,12 @@ describe("the backup repository", () => {
   });
 
   it("a restoring stack mounts the source stack's repository volume read-only, and labels it not as its own", async () => {
-    const restoring = await runStack("staging", { ...stackFileConfig("staging"), "pgswarm:database": { ...stackFileConfig("staging")["pgswarm:database"], restore: { from: "prod", time: "2026-11-26T03:00:00Z" } } });
+    // "legacy": a stack whose file is not in this project (one beside it is checked: see tests/unit/config/restoreSource.test.ts).
+    const restoring = await runStack("staging", { ...stackFileConfig("staging"), "pgswarm:database": { ...stackFileConfig("staging")["pgswarm:database"], restore: { from: "legacy", time: "2026-11-26T03:00:00Z" } } });
     const mounts = serviceNamed(restoring, "staging_backup-repo").inputs.taskSpec.containerSpec.mounts;
-    expect(mounts[2]).toEqual({ type: "volume", source: "prod_backup-repo_data", target: "/var/lib/pgbackrest-source", readOnly: true });
+    expect(mounts[2]).toEqual({ type: "volume", source: "legacy_backup-repo_data", target: "/var/lib/pgbackrest-source", readOnly: true });
     const cluster = JSON.parse(Buffer.from(ofType(restoring, CONFIG).find((config) => config.name.includes("cluster-json"))!.inputs.data, "base64").toString());
-    expect(cluster.restore).toEqual({ from: "prod", time: "2026-11-26T03:00:00Z", targetTime: "2026-11-26 03:00:00+00" });
+    expect(cluster.restore).toEqual({ from: "legacy", time: "2026-11-26T03:00:00Z", targetTime: "2026-11-26 03:00:00+00" });
   });
 });
 
@@ -387,16 +388,16 @@ describe("an S3 repository (backups.repository.type: s3)", () => {
     const staging = stackFileConfig("staging");
     const restoring = await runStack("staging", {
       ...staging,
-      "pgswarm:database": { ...staging["pgswarm:database"], restore: { from: "prod" } },
+      "pgswarm:database": { ...staging["pgswarm:database"], restore: { from: "legacy" } },
       "pgswarm:backups": { ...staging["pgswarm:backups"], repository: { type: "s3", bucket: "acme-pg", endpoint: "s3.eu-central-1.amazonaws.com", region: "eu-central-1" } },
       "pgswarm:s3AccessKey": { secure: ACCESS },
       "pgswarm:s3SecretKey": { secure: SECRET_KEY },
     });
     expect(restoring.errors).toEqual([]);
     const mounts = serviceNamed(restoring, "staging_backup-repo").inputs.taskSpec.containerSpec.mounts;
-    expect(mounts.filter((mount: any) => mount.source === "prod_backup-repo_data")).toEqual([]);
+    expect(mounts.filter((mount: any) => mount.source === "legacy_backup-repo_data")).toEqual([]);
     const restoreConf = dataOf(ofType(restoring, CONFIG).find((config) => config.name.includes("pgbackrest-restore-conf"))!);
-    expect(restoreConf).toContain("repo1-path=/pgswarm/prod\n");
+    expect(restoreConf).toContain("repo1-path=/pgswarm/legacy\n");
   });
 });
 
