@@ -122,6 +122,32 @@ describe("topology edits with the app writing", () => {
     expect((await swarm.stackServices(STACK)).map((service) => service.Spec.Name)).not.toContain(`${STACK}_db-ro`);
   });
 
+  /** Each data member's running task: a DB service that was replaced or restarted shows a new one. */
+  const memberTasks = async () =>
+    Object.fromEntries(await Promise.all(DATA.map(async (member) => [member, (await swarm.runningTasks(`${STACK}_${member}`)).map((task) => task.taskId)])));
+
+  it("db-rw routers 2 → 3: a router on every node, no DB member restarted, no acknowledged commit lost", async () => {
+    const before = await memberTasks();
+    const { writer } = await edit("routers-2-to-3", replicatedStack({ routerReplicas: 3, appPort: APP_PORT }), DATA);
+    expect(await lostCommits(writer, DATA)).toEqual([]);
+    const routers = await swarm.runningTasks(`${STACK}_db-rw`);
+    expect(new Set(routers.map((router) => router.node)).size).toBe(3);
+    expect(await memberTasks()).toEqual(before);
+  });
+
+  // Two settings in one edit (one rolling restart, which keeps the suite's time in CI's budget).
+  it("synchronous quorum → off and walArchiving on → off: commits stop waiting for a standby, nothing is archived, no acknowledged commit lost", async () => {
+    const primaryBefore = (await cluster.primary(STACK, DATA))!;
+    expect(await cluster.psql(primaryBefore, "SHOW synchronous_standby_names")).toMatch(/^ANY 1 \(/);
+    expect(await cluster.psql(primaryBefore, "SHOW archive_command")).toMatch(/pgswarm-wal/);
+    const { writer } = await edit("synchronous-and-archiving-off", replicatedStack({ routerReplicas: 3, synchronous: "off", walArchiving: "off", appPort: APP_PORT }), DATA);
+    expect(await lostCommits(writer, DATA)).toEqual([]);
+    expect(writer.flipFlops()).toEqual([]);
+    const primaryAfter = (await cluster.primary(STACK, DATA))!;
+    expect(await cluster.psql(primaryAfter, "SHOW synchronous_standby_names")).toBe("");
+    expect(await cluster.psql(primaryAfter, "SHOW archive_command")).toBe("/bin/true");
+  });
+
   it("replicated → standalone after a switchover to pgnode1: the other members go, their volumes stay, no acknowledged commit lost", async () => {
     const current = await cluster.primary(STACK, DATA);
     if (current?.name !== "pgnode1") {

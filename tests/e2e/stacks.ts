@@ -37,6 +37,9 @@ export interface ReplicatedOptions {
   /** 3 data members (pgm, pgw1, pgw2), or 2 data members (pgw1, pgw2) and the witness on pgm. */
   shape?: "three" | "witness";
   synchronous?: "quorum" | "off";
+  walArchiving?: "on" | "off";
+  /** database.router.replicas (2 unless given). */
+  routerReplicas?: number;
   appReplicas?: number;
   replicaMaxLag?: string;
   postgresImage?: string;
@@ -61,7 +64,8 @@ export function replicatedStack(options: ReplicatedOptions = {}): Record<string,
       placement: witness ? { pgnode1: "pgw1", pgnode2: "pgw2" } : { pgnode1: "pgm", pgnode2: "pgw1", pgnode3: "pgw2" },
       ...(witness ? { witness: "pgm" } : {}),
       synchronous: options.synchronous ?? "quorum",
-      walArchiving: "on",
+      walArchiving: options.walArchiving ?? "on",
+      ...(options.routerReplicas ? { router: { replicas: options.routerReplicas } } : {}),
       ...(options.replicaMaxLag ? { replicaMaxLag: options.replicaMaxLag } : {}),
       ...(options.postgresImage ? { image: options.postgresImage } : {}),
     },
