@@ -116,6 +116,8 @@ export class Member {
   /** When a leader's heartbeat last arrived (none since start: undefined), for what this member tells its peers. */
   private heardLeaderAt?: number;
   private releasedTerm?: number;
+  /** The term whose leader fenced itself and handed its lease back: no need to wait out the timeout to elect. */
+  private fencedLeaderTerm?: number;
   private leaseUntil = 0;
   /** When this member started to lead (won an election or got its lease back). */
   private leadingSince = 0;
@@ -491,8 +493,9 @@ export class Member {
       // Not streaming while the leader is unheard (a partition) says nothing about diverged WAL.
       this.streamingProblemSince = undefined;
     }
-    // Heard again meanwhile (a vote granted, a heartbeat) while this tick waited: no election.
-    const silent = this.now() - this.lastLeaderAt >= this.timing.timeoutMs;
+    // Heard again meanwhile (a vote granted, a heartbeat) while this tick waited: no election. A leader
+    // that fenced itself and said so is silent from then on.
+    const silent = this.leaderFenced() || this.now() - this.lastLeaderAt >= this.timing.timeoutMs;
     if (silent && this.electable()) await this.election(false);
   }
 
@@ -736,7 +739,7 @@ export class Member {
     // A new leader's first rounds may still be in flight; without a lease it serves no one (/primary says no).
     const graceOver = now - this.leadingSince > this.timing.timeoutMs - this.timing.marginMs;
     if (now > this.leaseUntil && (this.leaseUntil > 0 || graceOver)) {
-      return this.fence(`lease lapsed: no majority acknowledged term ${this.state.term} in ${this.timing.timeoutMs - this.timing.marginMs} ms`);
+      return this.fence(`lease lapsed: no majority acknowledged term ${this.state.term} in ${this.timing.timeoutMs - this.timing.marginMs} ms`, { handBack: true });
     }
     await this.manageSync();
     this.runChores();
@@ -810,10 +813,30 @@ export class Member {
     return true;
   }
 
-  private async fence(reason: string): Promise<void> {
+  private async fence(reason: string, options: { handBack?: boolean } = {}): Promise<void> {
+    const term = this.state.term;
     log(`FENCING: ${reason}; stopping every PostgreSQL process so this member accepts no write`);
     this.becomeStopped();
     await this.pg.kill();
+    if (options.handBack) await this.handBackLease(term);
+  }
+
+  /**
+   * A leader fenced for a lapsed lease (its PostgreSQL froze, or its peers stopped acknowledging)
+   * tells the peers it still reaches that it holds nothing any more, once its PostgreSQL is dead:
+   * they elect at once instead of waiting out the timeout since its last heartbeat (a frozen
+   * primary's failover was a second slower). Across a partition nobody hears it, and nothing changes.
+   */
+  private async handBackLease(term: number): Promise<void> {
+    if (this.state.term !== term) return;
+    this.releasedTerm = term;
+    const answers = await gather(
+      this.others.map((peer) => this.peers.post<{ ok: boolean }>(peer.name, "/v1/release", { term, leader: this.me.name, fenced: true }, 1000)),
+      (answer) => answer.ok,
+      this.quorum - 1,
+    );
+    const told = this.others.filter((_, index) => answers[index]?.ok).map((peer) => peer.name);
+    if (told.length > 0) log(`lease of term ${term} handed back after fencing (${told.join(", ")} told): a standby may stand at once`);
   }
 
   private async stepDown(term: number, leader: string | undefined, reason: string): Promise<void> {
@@ -943,6 +966,12 @@ export class Member {
       void this.fence(`${heartbeat.leader} leads the newer term ${heartbeat.term}`);
     }
     if (decision.state.term !== this.state.term) this.releasedTerm = undefined;
+    // A fenced leader acknowledged again leads again (no standby could take over): its hand-back is void,
+    // or this member would vote at once against a lease it has just renewed.
+    if (this.fencedLeaderTerm !== undefined) {
+      if (this.fencedLeaderTerm === this.releasedTerm) this.releasedTerm = undefined;
+      this.fencedLeaderTerm = undefined;
+    }
     this.standAsideSince = undefined; // a leader is heard: the next silence starts a new wait
     this.save(decision.state);
     this.lastLeaderAt = this.now();
@@ -977,9 +1006,11 @@ export class Member {
     return { granted: true, term: this.state.term };
   }
 
-  onRelease(body: { term: number; leader: string }): { ok: boolean } {
+  onRelease(body: { term: number; leader: string; fenced?: boolean }): { ok: boolean } {
     if (body.term === this.state.term && body.leader === this.state.leader) {
       this.releasedTerm = body.term;
+      // A fenced leader's release (not a planned handover, which names its successor): elect now.
+      if (body.fenced === true) this.fencedLeaderTerm = body.term;
       return { ok: true };
     }
     return { ok: false };
@@ -1039,6 +1070,10 @@ export class Member {
     return this.now() - this.lastStreamingAt < 2 * this.timing.timeoutMs;
   }
 
+  private leaderFenced(): boolean {
+    return this.fencedLeaderTerm !== undefined && this.fencedLeaderTerm === this.state.term && this.state.leader !== this.me.name;
+  }
+
   alive(): boolean {
     return this.now() - this.lastTickAt < 30_000 || this.busy;
   }
@@ -1059,7 +1094,8 @@ export class Member {
       leader: this.state.leader,
       ledTerm: this.state.ledTerm,
       syncSet: this.state.syncSet,
-      heardLeaderMsAgo: this.leaseValid() ? 0 : this.heardLeaderAt === undefined ? Number.MAX_SAFE_INTEGER : this.now() - this.heardLeaderAt,
+      heardLeaderMsAgo:
+        this.leaseValid() ? 0 : this.heardLeaderAt === undefined || this.leaderFenced() ? Number.MAX_SAFE_INTEGER : this.now() - this.heardLeaderAt,
       leaseValid: this.leaseValid(),
       empty: this.me.kind === "witness" || !this.pg.hasData(),
       postgres: status && {
