@@ -102,7 +102,7 @@ async function main(): Promise<void> {
       const results: ScenarioResult[] = [];
       for (let run = 1; run <= runs; run++) {
         const result = await runScenario(`${name}-${mode}-${run}`, { stack: STACK, dataMembers: DATA, appPort: APP_PORT }, SCENARIOS[name].fault());
-        progress(`${mode} ${name} #${run}: outage ${result.outageMs} ms, resumed after ${result.resumedMs} ms, redundancy ${result.redundancyMs} ms after heal, lost ${result.lost.length}`);
+        progress(`${mode} ${name} #${run}: outage ${result.outageMs} ms from +${result.outageFromMs} ms, resumed after ${result.resumedMs} ms, redundancy ${result.redundancyMs} ms after heal, lost ${result.lost.length}`);
         // A run past the aim shows why: the agents' elections, fences and promotions, timed from the fault.
         if (result.outageMs > OUTAGE_AIM_MS) for (const event of result.events) progress(`    ${event}`);
         results.push(result);

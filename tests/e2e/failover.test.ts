@@ -26,7 +26,7 @@ const options = { stack: STACK, dataMembers: DATA, appPort: DEMO_PORT };
 /** The evidence every scenario must show (quorum commit: no acknowledged write lost). */
 export function expectSafe(result: Chaos.ScenarioResult): void {
   process.stdout.write(
-    `chaos ${result.name}: outage ${result.outageMs} ms (resumed ${result.resumedMs} ms after the fault), full redundancy ${result.redundancyMs} ms after heal, ` +
+    `chaos ${result.name}: outage ${result.outageMs} ms from +${result.outageFromMs} ms (resumed ${result.resumedMs} ms after the fault), full redundancy ${result.redundancyMs} ms after heal, ` +
       `${result.acknowledged}/${result.attempted} acknowledged, primary ${result.primaryBefore} → ${result.primaryAfter}, samples ${JSON.stringify(result.samples)}\n` +
       result.events.map((event) => `    ${event}\n`).join(""),
   );
@@ -143,9 +143,7 @@ describe("replicated: planned operations", () => {
     expect(result.outageMs).toBeLessThanOrEqual(3000);
   });
 
-  // The pause is printed, not asserted: on the testbed it measured 2.4–4.3 s in clean runs (8.5 s under double
-  // load), above the 3 s the issue asks for — routers sometimes admit the new primary seconds late. See the note.
-  it("a rolling change of database.image restarts the members one at a time, one primary at a time, no acknowledged commit lost", async () => {
+  it("a rolling change of database.image restarts the members one at a time, one primary at a time, no acknowledged commit lost, a pause of at most 3 s", async () => {
     const result = await chaos.runScenario("rolling-image", options, {
       inject: async () => {
         const testbed = require("../harness/testbed") as typeof import("../harness/testbed");
@@ -157,6 +155,7 @@ describe("replicated: planned operations", () => {
       },
     });
     expectSafe(result);
+    expect(result.outageMs).toBeLessThanOrEqual(3000);
     // Every member runs the new image now (and runScenario saw the cluster back at full redundancy).
     for (const member of await cluster.members(STACK, DATA)) {
       const { dockerOn } = require("../harness/testbed") as typeof import("../harness/testbed");

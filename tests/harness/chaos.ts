@@ -57,6 +57,8 @@ export interface ScenarioResult {
   primaryAfter: string;
   /** The agents' events from the fault on (elections, fences, promotions): why the figures are what they are. */
   events: string[];
+  /** When the longest write outage began, from the fault (negative: the last write before it). */
+  outageFromMs: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -131,6 +133,7 @@ export async function runScenario(
     return {
       name,
       outageMs: writer.longestGap(faultAt, redundantAt),
+      outageFromMs: writer.longestGapSpan(faultAt, redundantAt).startedAt - faultAt,
       resumedMs,
       redundancyMs,
       acknowledged: values.length,

@@ -5,6 +5,7 @@
  * unique value, and is never retried, so the rows tell exactly which
  * acknowledged commits survived, and whether any survived twice.
  */
+import { Worker } from "worker_threads";
 
 export interface WriteAttempt {
   value: string;
@@ -25,53 +26,82 @@ export interface WriterOptions {
   timeoutMs?: number;
 }
 
+/**
+ * The write loop, in a worker thread of its own: the test process also runs deploys (the program under
+ * the mocks, seconds of CPU on one thread), and a writer on that thread would see its own stalls as the
+ * database's (a rolling update's 3 s "pause" was the deploy's second run). Each attempt is timed here and
+ * posted when it ends.
+ */
+const WRITE_LOOP = `
+const { parentPort, workerData } = require("worker_threads");
+const { targets, prefix, intervalMs, timeoutMs } = workerData;
+let sequence = 0;
+const inFlight = new Set();
+function writeOne() {
+  if (inFlight.size >= 50) return;
+  const current = sequence++;
+  const target = targets[current % targets.length];
+  const attempt = { value: prefix + "-" + current, target, startedAt: Date.now() };
+  const done = (async () => {
+    try {
+      const response = await fetch(target + "/items", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ value: attempt.value }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const body = await response.json();
+      attempt.ok = response.status === 201;
+      attempt.node = body.node;
+      if (!attempt.ok) attempt.error = body.error || "HTTP " + response.status;
+    } catch (error) {
+      attempt.ok = false;
+      attempt.error = error.message;
+    } finally {
+      attempt.endedAt = Date.now();
+      parentPort.postMessage({ attempt });
+    }
+  })();
+  inFlight.add(done);
+  done.finally(() => inFlight.delete(done));
+}
+const timer = setInterval(writeOne, intervalMs);
+parentPort.on("message", async (message) => {
+  if (message !== "stop") return;
+  clearInterval(timer);
+  await Promise.all([...inFlight]);
+  parentPort.postMessage({ stopped: true });
+});
+`;
+
 export class Writer {
+  /** Every attempt that has ended, in the order they ended. */
   readonly attempts: WriteAttempt[] = [];
-  private timer?: NodeJS.Timeout;
-  private inFlight = new Set<Promise<void>>();
-  private sequence = 0;
+  private worker?: Worker;
 
   constructor(private readonly options: WriterOptions) {}
 
   start(): this {
-    const interval = this.options.intervalMs ?? 100;
-    this.timer = setInterval(() => this.writeOne(), interval);
+    const { targets, prefix } = this.options;
+    this.worker = new Worker(WRITE_LOOP, {
+      eval: true,
+      workerData: { targets, prefix, intervalMs: this.options.intervalMs ?? 100, timeoutMs: this.options.timeoutMs ?? 3000 },
+    });
+    this.worker.on("message", (message: { attempt?: WriteAttempt }) => {
+      if (message.attempt) this.attempts.push(message.attempt);
+    });
     return this;
   }
 
+  /** Stops writing, waits for the writes in flight, and ends the worker. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await Promise.all([...this.inFlight]);
-  }
-
-  private writeOne(): void {
-    if (this.inFlight.size >= 50) return;
-    const sequence = this.sequence++;
-    const target = this.options.targets[sequence % this.options.targets.length];
-    const attempt: WriteAttempt = { value: `${this.options.prefix}-${sequence}`, target, startedAt: Date.now() };
-    this.attempts.push(attempt);
-    const done = (async () => {
-      try {
-        const response = await fetch(`${target}/items`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ value: attempt.value }),
-          signal: AbortSignal.timeout(this.options.timeoutMs ?? 3000),
-        });
-        const body = (await response.json()) as { node?: string; error?: string };
-        attempt.ok = response.status === 201;
-        attempt.node = body.node;
-        if (!attempt.ok) attempt.error = body.error ?? `HTTP ${response.status}`;
-      } catch (error) {
-        attempt.ok = false;
-        attempt.error = (error as Error).message;
-      } finally {
-        attempt.endedAt = Date.now();
-      }
-    })();
-    this.inFlight.add(done);
-    void done.finally(() => this.inFlight.delete(done));
+    const worker = this.worker;
+    if (!worker) return;
+    this.worker = undefined;
+    const stopped = new Promise<void>((resolve) => worker.on("message", (message: { stopped?: boolean }) => message.stopped && resolve()));
+    worker.postMessage("stop");
+    await stopped;
+    await worker.terminate();
   }
 
   acknowledged(): WriteAttempt[] {
@@ -97,6 +127,11 @@ export class Writer {
    * were acknowledged outside the window), i.e. what a user writing all along saw.
    */
   longestGap(from: number, to: number): number {
+    return this.longestGapSpan(from, to).ms;
+  }
+
+  /** The longest time without an acknowledged write between `from` and `to`, and when it began (the ack before it). */
+  longestGapSpan(from: number, to: number): { ms: number; startedAt: number } {
     const acks = this.acknowledged()
       .map((attempt) => attempt.endedAt!)
       .sort((a, b) => a - b);
@@ -104,8 +139,8 @@ export class Writer {
     const inside = acks.filter((at) => at >= from && at <= to);
     const after = acks.find((at) => at > to);
     const points = [before, ...inside, ...(after !== undefined ? [after] : [to])];
-    let longest = 0;
-    for (let i = 1; i < points.length; i++) longest = Math.max(longest, points[i] - points[i - 1]);
+    let longest = { ms: 0, startedAt: from };
+    for (let i = 1; i < points.length; i++) if (points[i] - points[i - 1] > longest.ms) longest = { ms: points[i] - points[i - 1], startedAt: points[i - 1] };
     return longest;
   }
 
