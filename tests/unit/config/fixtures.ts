@@ -41,6 +41,17 @@ export function problemsOf(raw: unknown, options?: ValidationOptions): Reported[
   throw new Error("expected a ConfigError, but the stack was accepted");
 }
 
+/** The problems a loader (a stack file, the engine's config) reports; none when it accepts the stack. */
+export function loadProblems(load: () => unknown): Reported[] {
+  try {
+    load();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
 export const paths = (raw: unknown, options?: ValidationOptions) => problemsOf(raw, options).map((problem) => problem.path).sort();
 
 /** The one problem reported at `path` (fails when there is none or several). */

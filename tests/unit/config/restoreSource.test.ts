@@ -2,8 +2,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ConfigError, loadFromEngine, loadFromFile } from "../../../components/config";
+import { loadFromEngine, loadFromFile } from "../../../components/config";
 import { engineConfig } from "../../../tools/lib/mockRun";
+import { loadProblems } from "./fixtures";
 
 const NODES = `  pgswarm:nodes:
     db-a: { backups: true }
@@ -22,15 +23,7 @@ function project(files: Record<string, string>): string {
   return dir;
 }
 const restoring = (extra = "") => `${NODES}    restore: { from: prod }\n${extra}`;
-function problems(load: () => unknown): Array<{ path: string; message: string }> {
-  try {
-    load();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problems = loadProblems;
 
 describe("a restore's source stack, when its file is in the project", () => {
   it("is accepted when this stack's repository runs on the node that holds the source's volume", () => {

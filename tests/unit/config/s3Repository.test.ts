@@ -2,9 +2,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ConfigError, loadFromEngine, loadFromFile, s3RepositoryOf, s3StackPath, validateStack } from "../../../components/config";
+import { loadFromEngine, loadFromFile, s3RepositoryOf, s3StackPath, validateStack } from "../../../components/config";
 import { engineConfig } from "../../../tools/lib/mockRun";
-import { edited, paths, problemAt, readSplit } from "./fixtures";
+import { edited, loadProblems, paths, problemAt, readSplit } from "./fixtures";
 
 const S3 = { type: "s3", bucket: "acme-pg-backups", endpoint: "s3.eu-central-1.amazonaws.com", region: "eu-central-1" };
 const withS3 = (repository: Record<string, unknown>) => edited(readSplit, (raw) => (raw.backups = { repository }));
@@ -91,15 +91,7 @@ describe("the S3 keys in the stack's config", () => {
     fs.writeFileSync(name, STACK + extra);
     return name;
   };
-  const problems = (load: () => unknown) => {
-    try {
-      load();
-    } catch (error) {
-      if (error instanceof ConfigError) return error.problems;
-      throw error;
-    }
-    return [];
-  };
+  const problems = loadProblems;
 
   it("a stack file holds them encrypted ({ secure: ... }) and is accepted", () => {
     const config = loadFromFile(file("  pgswarm:s3AccessKey:\n    secure: v1:AAAA\n  pgswarm:s3SecretKey:\n    secure: v1:BBBB\n"));

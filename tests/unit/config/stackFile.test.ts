@@ -5,6 +5,7 @@ import * as path from "path";
 import { ConfigError, loadFromEngine, loadFromFile, stackOfFile } from "../../../components/config";
 import { defaultDbSubnet } from "../../../components/names";
 import { engineConfig } from "../../../tools/lib/mockRun";
+import { loadProblems } from "./fixtures";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pgswarm-stackfile-"));
 function stackFile(text: string, stack = "test"): string {
@@ -13,15 +14,7 @@ function stackFile(text: string, stack = "test"): string {
   return file;
 }
 
-function problems(load: () => unknown): Array<{ path: string; message: string }> {
-  try {
-    load();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected a ConfigError, but the stack was accepted");
-}
+const problems = loadProblems;
 
 const STANDALONE = `config:
   pgswarm:topology: standalone
