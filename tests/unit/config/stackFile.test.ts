@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ConfigError, loadFromEngine, loadFromFile, stackOfFile } from "../../../components/config";
+import { loadFromEngine, loadFromFile, stackOfFile } from "../../../components/config";
 import { defaultDbSubnet } from "../../../components/names";
 import { engineConfig } from "../../../tools/lib/mockRun";
 import { loadProblems } from "./fixtures";
