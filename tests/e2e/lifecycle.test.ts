@@ -76,7 +76,8 @@ async function edit(name: string, config: Record<string, unknown>, dataMembers: 
     cluster = require("../harness/cluster");
     swarm = require("../harness/swarm");
     await swarm.waitConverged(STACK);
-    const leader = await cluster.waitFullRedundancy(STACK, dataMembers, undefined, 300_000);
+    const synchronous = (config["pgswarm:database"] as { synchronous?: string }).synchronous !== "off";
+    const leader = await cluster.waitFullRedundancy(STACK, dataMembers, undefined, 300_000, { synchronous });
     const redundantAt = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 2000)); // writes in the new shape too
     await writer.stop();

@@ -96,7 +96,12 @@ export async function primary(stack: string, names: string[]): Promise<Member | 
  * healthy standby streaming from it, commits waiting for the full quorum again
  * (every standby named), and the witness (if any) following the same term.
  */
-export async function fullRedundancy(stack: string, dataMembers: string[], witness?: string): Promise<Member> {
+/** What full redundancy asks of the commits: with `synchronous: off` they wait for no standby. */
+export interface RedundancyOptions {
+  synchronous: boolean;
+}
+
+export async function fullRedundancy(stack: string, dataMembers: string[], witness?: string, options: RedundancyOptions = { synchronous: true }): Promise<Member> {
   const all = await members(stack, witness ? [...dataMembers, witness] : dataMembers);
   const leader = all.find((member) => member.status?.role === "primary" && member.status.leaseValid);
   if (!leader) throw new Error(`no primary: ${describe(all)}`);
@@ -112,7 +117,8 @@ export async function fullRedundancy(stack: string, dataMembers: string[], witne
   }
   const standbys = dataMembers.filter((name) => name !== leader.name);
   const waitsFor = leader.status?.synchronousStandbyNames ?? "";
-  if (!standbys.every((name) => waitsFor.includes(name))) problems.push(`commits wait for "${waitsFor}", not every standby`);
+  if (options.synchronous && !standbys.every((name) => waitsFor.includes(name))) problems.push(`commits wait for "${waitsFor}", not every standby`);
+  if (!options.synchronous && waitsFor !== "") problems.push(`commits still wait for "${waitsFor}" with synchronous: off`);
   if (witness) {
     const status = all.find((member) => member.name === witness)?.status;
     if (!status || status.term !== leader.status!.term) problems.push(`the witness is at term ${status?.term ?? "?"}`);
@@ -121,8 +127,8 @@ export async function fullRedundancy(stack: string, dataMembers: string[], witne
   return leader;
 }
 
-export function waitFullRedundancy(stack: string, dataMembers: string[], witness?: string, timeoutMs = 120_000): Promise<Member> {
-  return eventually(() => fullRedundancy(stack, dataMembers, witness), timeoutMs, 500);
+export function waitFullRedundancy(stack: string, dataMembers: string[], witness?: string, timeoutMs = 120_000, options?: RedundancyOptions): Promise<Member> {
+  return eventually(() => fullRedundancy(stack, dataMembers, witness, options), timeoutMs, 500);
 }
 
 function describe(all: Member[]): string {
