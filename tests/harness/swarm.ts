@@ -1,5 +1,6 @@
 /** Reading the testbed swarm: tasks, convergence, and commands inside a task's container. */
 import type Docker from "dockerode";
+import { retryWhileSwarmElects } from "../../tools/lib/ctlService";
 import { dockerOn, managerApi, NODES, type NodeName } from "./testbed";
 
 export interface RunningTask {
@@ -18,9 +19,11 @@ async function nodeNames(docker: Docker): Promise<Map<string, NodeName>> {
 
 /** Tasks of a service that Swarm reports running (with a health check: running means healthy). */
 export async function runningTasks(service: string): Promise<RunningTask[]> {
-  const docker = await managerApi();
-  const names = await nodeNames(docker);
-  const tasks = await docker.listTasks({ filters: { service: [service], "desired-state": ["running"] } });
+  // After a manager's node was cut off or healed, the others answer "deadline exceeded" while they elect: ask again.
+  const [names, tasks] = await retryWhileSwarmElects(async () => {
+    const docker = await managerApi();
+    return [await nodeNames(docker), await docker.listTasks({ filters: { service: [service], "desired-state": ["running"] } })] as const;
+  });
   return tasks
     .filter((task: any) => task.Status?.State === "running")
     .map((task: any) => ({
@@ -32,7 +35,7 @@ export async function runningTasks(service: string): Promise<RunningTask[]> {
 }
 
 export async function stackServices(stack: string): Promise<any[]> {
-  return (await managerApi()).listServices({ filters: { label: [`pgswarm.stack=${stack}`] } });
+  return retryWhileSwarmElects(async () => (await managerApi()).listServices({ filters: { label: [`pgswarm.stack=${stack}`] } }));
 }
 
 /** Waits until every service of the stack runs all its replicas; says which did not when time runs out. */
@@ -146,8 +149,8 @@ async function execOnce(node: NodeName, containerId: string, command: string[]):
 }
 
 export async function nodeLabels(node: NodeName): Promise<Record<string, string>> {
-  const docker = await managerApi();
-  const found = (await docker.listNodes()).find((candidate: any) => candidate.Description.Hostname === node);
+  const nodes = await retryWhileSwarmElects(async () => (await managerApi()).listNodes());
+  const found = nodes.find((candidate: any) => candidate.Description.Hostname === node);
   return (found as any).Spec.Labels ?? {};
 }
 
