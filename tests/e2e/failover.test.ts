@@ -184,38 +184,59 @@ describe("npm run status", () => {
   };
   const sameMembers = (a: string[], b: string[]) => a.length === b.length && a.every((name) => b.includes(name));
 
-  /** `npm run status -- <stack> --json --watch 0.5` in the background, as an operator leaves it running. */
+  /**
+   * `npm run status -- <stack> --json --watch 0.5` in the background, as an operator leaves it running. Its
+   * output is read and timed in a worker thread, like the writer's writes: the test's own thread may be busy
+   * when a document arrives, and the lag is measured against the writer's clock.
+   */
   const watchStatus = (node: string) => {
-    const { spawn } = require("child_process") as typeof import("child_process");
-    // One node process (tsx as a loader, not a launcher), so SIGTERM reaches the tool and it removes its ctl service.
-    const child = spawn(process.execPath, ["--import", "tsx", "tools/status.ts", STACK, "--json", "--watch", "0.5"], { env: { ...process.env, DOCKER_HOST: node } });
+    const { Worker } = require("worker_threads") as typeof import("worker_threads");
+    const worker = new Worker(
+      `
+      const { parentPort, workerData } = require("worker_threads");
+      const { spawn } = require("child_process");
+      // One node process (tsx as a loader, not a launcher), so SIGTERM reaches the tool and it removes its ctl service.
+      const child = spawn(process.execPath, ["--import", "tsx", "tools/status.ts", workerData.stack, "--json", "--watch", "0.5"], { env: { ...process.env, DOCKER_HOST: workerData.node } });
+      let pending = "";
+      child.stdout.on("data", (chunk) => {
+        const lines = (pending + chunk.toString("utf8")).split("\\n");
+        pending = lines.pop() ?? "";
+        for (const line of lines.filter(Boolean)) parentPort.postMessage({ at: Date.now(), line });
+      });
+      child.stderr.on("data", (chunk) => parentPort.postMessage({ stderr: chunk.toString("utf8") }));
+      child.on("exit", () => parentPort.postMessage({ exited: true }));
+      parentPort.on("message", () => {
+        child.kill("SIGTERM");
+        // It removes its ctl service and exits; a watch that outlived its test would keep recreating one.
+        setTimeout(() => child.kill("SIGKILL"), 60000).unref();
+      });
+      `,
+      { eval: true, workerData: { stack: STACK, node } },
+    );
     const documents: Array<{ at: number; document: any }> = [];
-    let pending = "";
     let stderr = "";
     let resolveFirst: () => void;
+    let resolveExited: () => void;
+    const exited = new Promise<void>((resolve) => (resolveExited = resolve));
     const firstDocument = new Promise<void>((resolve, reject) => {
       resolveFirst = resolve;
       setTimeout(() => reject(new Error(`status --watch printed nothing in 90 s: ${stderr}`)), 90_000).unref();
     });
-    child.stdout.on("data", (chunk: Buffer) => {
-      const lines = (pending + chunk.toString("utf8")).split("\n");
-      pending = lines.pop() ?? "";
-      for (const line of lines.filter(Boolean)) {
-        documents.push({ at: Date.now(), document: JSON.parse(line) });
+    worker.on("message", (message: { at?: number; line?: string; stderr?: string; exited?: boolean }) => {
+      if (message.line !== undefined) {
+        documents.push({ at: message.at!, document: JSON.parse(message.line) });
         resolveFirst();
       }
+      if (message.stderr) stderr += message.stderr;
+      if (message.exited) resolveExited();
     });
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    const exited = new Promise((resolve) => child.on("exit", resolve));
     return {
       documents,
       firstDocument,
       stop: async () => {
-        child.kill("SIGTERM");
-        // It removes its ctl service and exits; a watch that outlived its test would keep recreating one.
-        const killer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+        worker.postMessage("stop");
         await exited;
-        clearTimeout(killer);
+        await worker.terminate();
       },
     };
   };
