@@ -8,6 +8,7 @@ import * as path from "path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { S3_KEY_CONFIG } from "../config";
+import { CONTROL_CHARACTER } from "../config/primitives";
 import { S3_KEY_FILES } from "../contract";
 import { labelList, ownerLabels } from "../names";
 import type { SecretFile } from "../swarm";
@@ -21,7 +22,7 @@ export interface S3Keys {
 export function s3KeyData(configKey: string, value: string): string {
   const key = value.trim();
   if (key.length === 0) throw new Error(`pgswarm:${configKey} is empty: set the S3 key with \`pulumi config set --secret pgswarm:${configKey} <value>\``);
-  if (/[\u0000-\u001f\u007f]/.test(key)) throw new Error(`pgswarm:${configKey} holds a control character (newline, tab...): an S3 key has none; set it again`);
+  if (CONTROL_CHARACTER.test(key)) throw new Error(`pgswarm:${configKey} holds a control character (newline, tab...): an S3 key has none; set it again`);
   return Buffer.from(key, "utf8").toString("base64");
 }
 
