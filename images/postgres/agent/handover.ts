@@ -18,3 +18,9 @@ export function handoverOrder(
   if (younger !== 0) return younger;
   return a.flushLsn === b.flushLsn ? 0 : a.flushLsn > b.flushLsn ? -1 : 1;
 }
+
+/**
+ * How long a leaving primary keeps renewing its lease while PostgreSQL stops cleanly (the shutdown
+ * checkpoint): long enough for a slow checkpoint, short against the 60 s stop grace period.
+ */
+export const HANDOVER_LEASE_HOLD_MS = 10_000;

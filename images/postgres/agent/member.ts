@@ -22,7 +22,7 @@ import { bestEffort, registerPrimary, registerStandby } from "./phases/register"
 import { rejoin, RetryLater } from "./phases/rejoin";
 import type { ArchiverStatus, PgStatus, Postgres, ReplicaRow } from "./postgres";
 import { monotonicMs, run, sleep } from "./process";
-import { handoverOrder } from "./handover";
+import { HANDOVER_LEASE_HOLD_MS, handoverOrder } from "./handover";
 import { resolvePeer } from "./resolve";
 import { renderRuntimeConf, slotName } from "./runtimeConf";
 import { sameState, type MemberState, type StateFile } from "./state";
@@ -869,14 +869,21 @@ export class Member {
     const step = (what: string) => log(`handover: ${what} (+${this.now() - started} ms)`);
     await this.pg.query("CHECKPOINT", [], 60_000).catch(() => undefined);
     step("checkpoint done; leaving the routers");
+    const term = this.state.term;
     this.phase = "demoting";
     this.busy = true;
     try {
-      await this.pg.stop("fast");
+      await this.holdingLease(term, () => this.pg.stop("fast"));
       const final = await this.pg.checkpointPosition();
       this.cleanStopPosition = final;
       step(`PostgreSQL stopped cleanly at ${formatLsn(final.lsn)}`);
-      const term = this.state.term;
+      if (this.state.term !== term) {
+        // The clean stop outlasted the lease hold and a standby was elected meanwhile: that one is the successor.
+        const successor = await this.successorOf(term, 3000);
+        if (successor) return this.handedOverTo(successor, started, requested, [`${successor} was elected while ${this.me.name} stopped`]);
+        this.becomeStopped();
+        return { ok: false, reason: `term ${this.state.term} began while ${this.me.name} stopped, and no member holds its lease yet` };
+      }
       this.releasedTerm = term;
       // A majority that knows of the release is enough to elect; a member that is restarting must not hold the handover up.
       await gather(
@@ -901,6 +908,24 @@ export class Member {
       return { ok: false, reason: `no standby took over (${refusals.join("; ")}); the former primary resumes once a majority acknowledges it again` };
     } finally {
       this.busy = false;
+    }
+  }
+
+  /**
+   * A handover's clean stop keeps renewing the lease (the loop is busy meanwhile): a shutdown checkpoint that
+   * took longer than the timeout let the standbys elect one of their own mid-handover, and the handover then
+   * asked another to take over — two failovers for one planned stop (CI measured a 4.5 s write pause). Held
+   * at most HANDOVER_LEASE_HOLD_MS: a stop that hangs longer is a lost primary, and the standbys take over.
+   */
+  private async holdingLease<T>(term: number, operation: () => Promise<T>): Promise<T> {
+    const until = this.now() + HANDOVER_LEASE_HOLD_MS;
+    const renew = setInterval(() => {
+      if (this.phase === "demoting" && this.state.term === term && this.now() < until) void this.round();
+    }, this.timing.heartbeatMs);
+    try {
+      return await operation();
+    } finally {
+      clearInterval(renew);
     }
   }
 
