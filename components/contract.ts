@@ -111,6 +111,13 @@ export interface BackupSpec {
   walArchiving: boolean;
   /** Logical dumps of the application database, taken from the read side. */
   dumps: { schedule?: string; keep: number; database: string; user: string; credential: string; host: string };
+  /** The data members, which the login keeper asks for the primary. */
+  members: string[];
+  /**
+   * The applications' login roles and their password credentials (both rotation slots): the
+   * repository keeps their passwords in PostgreSQL, so a rotation never restarts a member.
+   */
+  logins: Array<{ role: string; credential: string }>;
 }
 
 /** Where a new cluster's first member restores from (database.restore) instead of initdb. */
@@ -142,8 +149,11 @@ export interface ClusterMember {
 /** A role pgswarm keeps in PostgreSQL, its password taken from a mounted secret at every start. */
 export interface ManagedRole {
   name: string;
-  /** The credential whose secret file holds the password (secretFile(credential)). */
-  credential: string;
+  /**
+   * The credential whose secret file holds the password (secretFile(credential)). Absent for the
+   * applications' login roles: the backup repository's login keeper sets theirs (BackupSpec.logins).
+   */
+  credential?: string;
   /** CREATE/ALTER ROLE options, e.g. ["LOGIN", "SUPERUSER", "REPLICATION"]. */
   options: string[];
   /** Roles it is granted, e.g. ["pg_monitor"]. */

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AppService, pgpassSets } from "./app";
 import { Backups, BackupTls, type S3Keys } from "./backups";
-import { readUserOf, type StackConfig } from "./config";
+import type { StackConfig } from "./config";
 import { DEMO_APP_IMAGE, LocalImages } from "./images";
 import { Monitoring } from "./monitoring";
 import { BACKUP_REPO_HOST } from "./contract";
@@ -38,7 +38,7 @@ export class Stack extends pulumi.ComponentResource {
       `${name}-cred`,
       {
         stack,
-        users: { app: config.database.user, reader: readUserOf(config.database) },
+        database: config.database,
         pgpass: pgpassSets(Object.values(config.services).map((service) => service.database)),
       },
       { parent: this },
@@ -76,7 +76,7 @@ export class Stack extends pulumi.ComponentResource {
         dataMembers,
         tls: tls.byHost,
         agentKey: credentials.agentKey,
-        readerPassword: credentials.passwords.reader,
+        loginPasswords: credentials.loginSlots,
         s3Keys: args.s3Keys,
       },
       // Pinned to its node by a label.
@@ -113,7 +113,7 @@ export class Stack extends pulumi.ComponentResource {
             appNetworkId: networks.app.id,
             dbNetworkId: networks.db.id,
             endpoints: cluster.endpoints,
-            passwords: { app: credentials.passwords.app, reader: credentials.passwords.reader },
+            passwords: credentials.activeLogins,
             pgpass: credentials.pgpass,
           },
           { parent: this, dependsOn: [...nodeLabels, cluster] },

@@ -6,7 +6,7 @@
  * --markdown (summary, diagram and detail for a PR comment) print the same plan
  * in other shapes. No backend, no swarm.
  */
-import { loadFromFile, readStackFile, s3RepositoryOf, s3StackPath, stackFilePath } from "../components/config";
+import { activeLogin, loadFromFile, readStackFile, rotationStep, s3RepositoryOf, s3StackPath, stackFilePath } from "../components/config";
 import { runCli } from "./lib/cli";
 import { PROJECT_DIR, runProgram } from "./lib/mockRun";
 import { parsePlanArgs, PLAN_USAGE, UsageError, type PlanArgs } from "./lib/planArgs";
@@ -63,6 +63,10 @@ runCli(async () => {
   const summary = summarize(args.stack, config.topology, resources);
   const s3 = s3RepositoryOf(config);
   if (summary.repository && s3) summary.repository.storage = `s3://${s3.bucket}${s3StackPath(s3, args.stack)} at ${s3.endpoint}`;
+  summary.logins = {
+    roles: [activeLogin(config.database, "app").role, activeLogin(config.database, "reader").role],
+    rotation: rotationStep(config.database.credentialsRotation),
+  };
   const changes = previous ? diffPlans(previous, resources) : undefined;
 
   const out = (text: string) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);

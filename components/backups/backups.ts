@@ -20,7 +20,8 @@ export interface BackupsArgs {
   dataMembers: string[];
   tls: Record<string, HostTls>;
   agentKey: SecretFile;
-  readerPassword: SecretFile;
+  /** Every login's password, both rotation slots: the repository's login keeper sets them in PostgreSQL (and dumps as the reader). */
+  loginPasswords: SecretFile[];
   /** The S3 repository's keys (Pulumi secrets), when backups.repository.type is s3. */
   s3Keys?: S3Keys;
 }
@@ -37,7 +38,7 @@ export class Backups extends pulumi.ComponentResource {
     const configs = [
       // Mounted where pgBackRest looks by default (PGBACKREST_CONFIG in the image).
       configFile(`${name}-pgbackrest-conf`, stack, "pgbackrest.conf", renderRepoPgbackrestConf(args.dataMembers, config.backups.retention.full, { stack, s3 }), this),
-      configFile(`${name}-backups-json`, stack, "backups.json", renderBackupSpec(stack, config), this),
+      configFile(`${name}-backups-json`, stack, "backups.json", renderBackupSpec(stack, config, args.dataMembers), this),
     ];
     this.repository = new BackupRepository(
       `${name}-repo`,
@@ -50,7 +51,7 @@ export class Backups extends pulumi.ComponentResource {
         secrets: [
           ...tlsFiles(args.tls[BACKUP_REPO_HOST]),
           args.agentKey,
-          args.readerPassword,
+          ...args.loginPasswords,
           ...(s3 && args.s3Keys ? s3KeySecrets(name, stack, args.s3Keys, this) : []),
         ],
       },

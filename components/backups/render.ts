@@ -21,7 +21,7 @@ import {
   TLS_FILES,
   type BackupSpec,
 } from "../contract";
-import { BACKUP_DEFAULTS, readUserOf, s3StackPath, type S3Repository, type StackConfig } from "../config";
+import { activeLogin, BACKUP_DEFAULTS, loginRoles, s3StackPath, type S3Repository, type StackConfig } from "../config";
 
 const HEADER = "# Rendered by pgswarm.";
 
@@ -139,8 +139,9 @@ export function renderRepoPgbackrestConf(dataMembers: string[], retentionFull: n
   ].join("\n");
 }
 
-export function renderBackupSpec(stack: string, config: Pick<StackConfig, "backups" | "database" | "topology">): string {
+export function renderBackupSpec(stack: string, config: Pick<StackConfig, "backups" | "database" | "topology">, dataMembers: string[]): string {
   const { schedule, dumps } = config.backups;
+  const reader = activeLogin(config.database, "reader");
   const spec: BackupSpec = {
     stack,
     schedule: { full: schedule.full ?? BACKUP_DEFAULTS.full, ...(schedule.diff !== "off" ? { diff: schedule.diff } : {}) },
@@ -149,11 +150,13 @@ export function renderBackupSpec(stack: string, config: Pick<StackConfig, "backu
       ...(dumps.schedule !== "off" ? { schedule: dumps.schedule } : {}),
       keep: dumps.keep,
       database: config.database.name,
-      user: readUserOf(config.database),
-      credential: "reader",
+      user: reader.role,
+      credential: reader.credential,
       // The read side spares the primary (GeoMapFish dumps from its slave).
       host: config.topology === "read-split" ? ENDPOINTS.ro : ENDPOINTS.rw,
     },
+    members: dataMembers,
+    logins: loginRoles(config.database).map(({ role, credential }) => ({ role, credential })),
   };
   return `${JSON.stringify(spec, null, 2)}\n`;
 }

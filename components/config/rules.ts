@@ -8,6 +8,7 @@ import { swarmNameProblem } from "./docker";
 import { formatSubnet, overlaps, parseSubnet } from "./network";
 import { roleNameProblem } from "./postgresNames";
 import { FAILOVER_TIMEOUT, READ_USER_SUFFIX, readUserOf, type StackConfig } from "./schema";
+import { SLOT_ROLE_SUFFIX, slotRole } from "./loginSlots";
 import { settingProblems } from "./settingsRules";
 import { parseDurationMs } from "./units";
 
@@ -187,7 +188,28 @@ function roleRules(config: StackConfig): Problem[] {
       },
     ];
   }
-  return [];
+  return slotRoleRules(user, reader);
+}
+
+/** Each login's second slot (`<role>_b`, loginSlots.ts) is a role too: a valid name, and no other login's. */
+function slotRoleRules(user: string, reader: string): Problem[] {
+  const logins = [
+    { path: "database.user", role: user },
+    { path: "database.readUser", role: reader },
+  ];
+  const problems: Problem[] = [];
+  for (const { path, role } of logins) {
+    const second = slotRole(role, 1);
+    const problem = roleNameProblem(second);
+    if (problem) {
+      problems.push({ path, message: `expected a role whose rotation slot ${JSON.stringify(second)} is a valid role name too (at most ${63 - SLOT_ROLE_SUFFIX.length} characters), found ${JSON.stringify(role)}: ${problem}` });
+    }
+    const other = logins.find((login) => login.role !== role && slotRole(login.role, 1) === role);
+    if (other) {
+      problems.push({ path, message: `expected a role other than ${other.path}'s rotation slot ${JSON.stringify(role)}, found the string ${JSON.stringify(role)}` });
+    }
+  }
+  return problems;
 }
 
 function failoverRules(config: StackConfig): Problem[] {

@@ -134,6 +134,11 @@ const databaseSchema = strict({
   user: checked("a role name", roleNameProblem).default("app"),
   /** The read-only role of the read side; readUserOf gives its default, `<user>_ro`. */
   readUser: checked("a role name", roleNameProblem).optional(),
+  /**
+   * Rotates the applications' passwords, one step per `pulumi up` (loginSlots.ts): odd steps
+   * replace the idle slot's password, even steps switch the applications to it.
+   */
+  credentialsRotation: integer(0, 1_000_000).default(0),
   router: routerSchema.prefault({}),
   /**
    * Bootstrap a new cluster from another stack's backups (point-in-time restore)

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { renderMemberPgbackrestConf, renderRestorePgbackrestConf, tlsFiles, type HostTls } from "../backups";
-import { readUserOf, s3RepositoryOf, type StackConfig } from "../config";
+import { activeLogin, s3RepositoryOf, type StackConfig } from "../config";
 import { AGENT_KEY_CREDENTIAL } from "../contract";
 import { ENDPOINTS, POSTGRES_PORT } from "../names";
 import { configFile, type Credentials } from "../swarm";
@@ -31,9 +31,9 @@ export interface DbEndpoints {
   ro?: string;
   port: number;
   database: string;
-  /** The application's role: the write side. */
+  /** The application's login role now (its rotation slot): the write side. */
   user: string;
-  /** The read-only role: the read side (database: ro and split). */
+  /** The read-only login role now (its rotation slot): the read side (database: ro and split). */
   readUser: string;
   /** The data members' host names on the DB network, for libpq's multi-host form. */
   members: string[];
@@ -99,8 +99,8 @@ export class PostgresCluster extends pulumi.ComponentResource {
       ro: hasReadRouter(config) ? ENDPOINTS.ro : undefined,
       port: POSTGRES_PORT,
       database: config.database.name,
-      user: config.database.user,
-      readUser: readUserOf(config.database),
+      user: activeLogin(config.database, "app").role,
+      readUser: activeLogin(config.database, "reader").role,
       members: dataMembers,
     };
     this.registerOutputs({ endpoints: this.endpoints });

@@ -13,23 +13,28 @@ const STACK = "lc";
 const DATA = ["pgnode1", "pgnode2", "pgnode3"];
 const APP_PORT = DEMO_PORT + 5;
 
+/** The rotation step the edits after the credentials test keep (going back would be a step of its own). */
+const ROTATED = 2;
+/** db-rw's routers from the routers edit on. */
+const ROUTERS = 3;
+
 /** The same nodes and app as the replicated stack, with pgnode1 alone on its node. */
-function standalone(): Record<string, unknown> {
+function standalone(credentialsRotation = 0): Record<string, unknown> {
   const replicated = replicatedStack({ appPort: APP_PORT });
   return {
     ...replicated,
     "pgswarm:topology": "standalone",
-    "pgswarm:database": { nodes: 1, placement: { pgnode1: "pgm" }, walArchiving: "on" },
+    "pgswarm:database": { nodes: 1, placement: { pgnode1: "pgm" }, walArchiving: "on", credentialsRotation },
   };
 }
 
 let cluster: typeof import("../harness/cluster");
 let swarm: typeof import("../harness/swarm");
 
-async function startWriter(name: string): Promise<WriterClass> {
+async function startWriter(name: string, options: { retryRefused?: boolean } = {}): Promise<WriterClass> {
   const { Writer } = require("../harness/writer") as typeof import("../harness/writer");
   const { appTargets } = require("../harness/chaos") as typeof import("../harness/chaos");
-  const writer = new Writer({ targets: await appTargets(STACK, APP_PORT), prefix: `${name}-${Date.now()}` }).start();
+  const writer = new Writer({ targets: await appTargets(STACK, APP_PORT), prefix: `${name}-${Date.now()}`, ...options }).start();
   await swarm.eventually(async () => {
     if (writer.acknowledged().length < 10) throw new Error(`the writer has not settled (${writer.acknowledged().length} acknowledged)`);
   }, 120_000, 200);
@@ -65,8 +70,13 @@ afterAll(async () => {
  * Applies an edit with the writer running and waits until the new shape is at full redundancy;
  * prints the longest write pause and returns the writer for the checks.
  */
-async function edit(name: string, config: Record<string, unknown>, dataMembers: string[]): Promise<{ writer: WriterClass; leader: string }> {
-  const writer = await startWriter(name);
+async function edit(
+  name: string,
+  config: Record<string, unknown>,
+  dataMembers: string[],
+  options: { retryRefused?: boolean; until?: () => Promise<unknown> } = {},
+): Promise<{ writer: WriterClass; leader: string }> {
+  const writer = await startWriter(name, { retryRefused: options.retryRefused });
   // Every member of either shape, sampled as the chaos tests do: two of them must never accept writes at once.
   const { RoleSampler } = require("../harness/roles") as typeof import("../harness/roles");
   const sampler = new RoleSampler(STACK, DATA).start();
@@ -78,6 +88,7 @@ async function edit(name: string, config: Record<string, unknown>, dataMembers: 
     await swarm.waitConverged(STACK);
     const synchronous = (config["pgswarm:database"] as { synchronous?: string }).synchronous !== "off";
     const leader = await cluster.waitFullRedundancy(STACK, dataMembers, undefined, 300_000, { synchronous });
+    if (options.until) await options.until();
     const redundantAt = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 2000)); // writes in the new shape too
     await writer.stop();
@@ -129,11 +140,63 @@ describe("topology edits with the app writing", () => {
 
   it("db-rw routers 2 → 3: a router on every node, no DB member restarted, no acknowledged commit lost", async () => {
     const before = await memberTasks();
-    const { writer } = await edit("routers-2-to-3", replicatedStack({ routerReplicas: 3, appPort: APP_PORT }), DATA);
+    const { writer } = await edit("routers-2-to-3", replicatedStack({ routerReplicas: ROUTERS, appPort: APP_PORT }), DATA);
     expect(await lostCommits(writer, DATA)).toEqual([]);
     const routers = await swarm.runningTasks(`${STACK}_db-rw`);
     expect(new Set(routers.map((router) => router.node)).size).toBe(3);
     expect(await memberTasks()).toEqual(before);
+  });
+
+  it("credentialsRotation 0 → 1 → 2: the idle slot gets a new password, then the app switches to it; no member restarted, no write failed, no acknowledged commit lost", async () => {
+    const membersBefore = await memberTasks();
+    const webTasks = async () => (await swarm.runningTasks(`${STACK}_web`)).map((task) => task.taskId).sort();
+    const webBefore = await webTasks();
+    const repository = async () => (await swarm.runningTasks(`${STACK}_backup-repo`))[0];
+    const slotDigest = async (credential: string) => {
+      const task = await repository();
+      return (await swarm.execIn(task.node, task.containerId, ["sha256sum", `/run/secrets/pgswarm-${credential}-password`])).split(" ")[0];
+    };
+    /** Logs in through db-rw as a slot's role with the password its secret holds now (from the repository's container, on the DB network). */
+    const loginAs = async (role: string, credential: string) => {
+      const task = await repository();
+      const login = `PGPASSWORD="$(cat /run/secrets/pgswarm-${credential}-password)" psql -XAtq "host=db-rw user=${role} dbname=app connect_timeout=3" -c "SELECT session_user || ' as ' || current_user"`;
+      return (await swarm.execIn(task.node, task.containerId, ["bash", "-c", login], 10_000)).trim();
+    };
+    const whoami = async () => {
+      const { appTargets } = require("../harness/chaos") as typeof import("../harness/chaos");
+      const [target] = await appTargets(STACK, APP_PORT);
+      return (await (await fetch(`${target}/whoami`, { signal: AbortSignal.timeout(5000) })).json()) as { user?: string; login?: string };
+    };
+    const failedWrites = (writer: WriterClass) => writer.attempts.filter((attempt) => !attempt.ok).map((attempt) => `${attempt.target}: ${attempt.error}`);
+
+    // Step 1: slot 1 (app_b) gets a new password; the app is left alone and keeps logging in as app.
+    const slot1Before = await slotDigest("app-b");
+    const step1 = await edit("credentials-rotation-step-1", replicatedStack({ routerReplicas: ROUTERS, credentialsRotation: 1, appPort: APP_PORT }), DATA, {
+      retryRefused: true,
+      until: () => swarm.eventually(() => loginAs("app_b", "app-b"), 60_000),
+    });
+    expect(await slotDigest("app-b")).not.toBe(slot1Before);
+    expect(await loginAs("app_b", "app-b")).toBe("app_b as app");
+    expect(failedWrites(step1.writer)).toEqual([]);
+    expect(await webTasks()).toEqual(webBefore);
+    expect(await whoami()).toMatchObject({ user: "app", login: "app" });
+
+    // Step 2: the app switches to slot 1, whose password has been in force since step 1: no request fails.
+    const step2 = await edit("credentials-rotation-step-2", replicatedStack({ routerReplicas: ROUTERS, credentialsRotation: ROTATED, appPort: APP_PORT }), DATA, {
+      retryRefused: true,
+      until: () =>
+        swarm.eventually(async () => {
+          const answer = await whoami();
+          if (answer.login !== "app_b") throw new Error(`the app still logs in as ${answer.login}`);
+        }, 120_000),
+    });
+    expect(failedWrites(step2.writer)).toEqual([]);
+    expect(await whoami()).toMatchObject({ user: "app", login: "app_b" });
+    // Rows it writes as app_b belong to the same owner as before.
+    expect(await cluster.psql((await cluster.primary(STACK, DATA))!, "SELECT tableowner FROM pg_tables WHERE tablename = 'items'")).toBe("app");
+    expect(await lostCommits(step1.writer, DATA)).toEqual([]);
+    expect(await lostCommits(step2.writer, DATA)).toEqual([]);
+    expect(await memberTasks()).toEqual(membersBefore);
   });
 
   // Two settings in one edit (one rolling restart, which keeps the suite's time in CI's budget).
@@ -141,7 +204,11 @@ describe("topology edits with the app writing", () => {
     const primaryBefore = (await cluster.primary(STACK, DATA))!;
     expect(await cluster.psql(primaryBefore, "SHOW synchronous_standby_names")).toMatch(/^ANY 1 \(/);
     expect(await cluster.psql(primaryBefore, "SHOW archive_command")).toMatch(/pgswarm-wal/);
-    const { writer } = await edit("synchronous-and-archiving-off", replicatedStack({ routerReplicas: 3, synchronous: "off", walArchiving: "off", appPort: APP_PORT }), DATA);
+    const { writer } = await edit(
+      "synchronous-and-archiving-off",
+      replicatedStack({ routerReplicas: ROUTERS, synchronous: "off", walArchiving: "off", credentialsRotation: ROTATED, appPort: APP_PORT }),
+      DATA,
+    );
     expect(await lostCommits(writer, DATA)).toEqual([]);
     expect(writer.flipFlops()).toEqual([]);
     const primaryAfter = (await cluster.primary(STACK, DATA))!;
@@ -156,7 +223,7 @@ describe("topology edits with the app writing", () => {
       const { nodeHost, MANAGER } = require("../harness/testbed") as typeof import("../harness/testbed");
       execFileSync(process.execPath, ["--import", "tsx", "tools/switchover.ts", STACK, "pgnode1"], { env: { ...process.env, DOCKER_HOST: nodeHost(MANAGER) }, timeout: 120_000 });
     }
-    const { writer, leader } = await edit("replicated-to-standalone", standalone(), ["pgnode1"]);
+    const { writer, leader } = await edit("replicated-to-standalone", standalone(ROTATED), ["pgnode1"]);
     expect(leader).toBe("pgnode1");
     expect(await lostCommits(writer, ["pgnode1"])).toEqual([]);
     const services = (await swarm.stackServices(STACK)).map((service) => service.Spec.Name);

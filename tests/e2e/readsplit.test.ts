@@ -8,6 +8,7 @@
  */
 import type * as Cluster from "../harness/cluster";
 import type { Reader as ReaderClass } from "../harness/reader";
+import type { RunningTask } from "../harness/swarm";
 import { requireTestbed } from "../harness/testbed";
 import { DEMO_PORT, replicatedStack } from "./stacks";
 import { deployTwice, destroyStack } from "./support";
@@ -39,13 +40,17 @@ async function setReplay(member: Cluster.Member, paused: boolean): Promise<void>
 
 /**
  * Which member a new connection through db-ro reaches, opened from inside the
- * cluster (a member's container is on the DB network) as the read-only role:
- * the router's pool as it is now, not the app's pooled connections.
+ * cluster as the read-only role: the router's pool as it is now, not the app's
+ * pooled connections. Opened from the backup repository's container, which is on
+ * the DB network and holds the logins' passwords (the members do not).
  */
-async function readSideNode(via: Cluster.Member): Promise<string | undefined> {
-  const { execIn } = require("../harness/swarm") as typeof import("../harness/swarm");
+let repositoryTask: RunningTask | undefined;
+async function readSideNode(): Promise<string | undefined> {
+  const { execIn, runningTasks } = require("../harness/swarm") as typeof import("../harness/swarm");
+  repositoryTask ??= (await runningTasks(`${STACK}_backup-repo`))[0];
+  if (!repositoryTask) return undefined;
   const connect = `PGPASSWORD="$(cat /run/secrets/pgswarm-reader-password)" psql -XAtq "host=db-ro user=app_ro dbname=app connect_timeout=2" -c "SELECT current_setting('cluster_name')"`;
-  return execIn(via.node, via.containerId, ["bash", "-c", connect], 5000)
+  return execIn(repositoryTask.node, repositoryTask.containerId, ["bash", "-c", connect], 5000)
     .then((answer) => answer.trim())
     .catch(() => undefined);
 }
@@ -167,7 +172,7 @@ describe("read-split: db-ro over up-to-date standbys", () => {
       expect(during[other.name]).toBeGreaterThan(5); // the reader was reading all along: the 0 above means something
 
       // New connections through db-ro do not reach it either.
-      const probes = await Promise.all([1, 2, 3, 4, 5, 6].map(() => readSideNode(primary)));
+      const probes = await Promise.all([1, 2, 3, 4, 5, 6].map(() => readSideNode()));
       expect(probes.filter(Boolean).length).toBeGreaterThan(3);
       expect(probes).not.toContain(paused.name);
 
@@ -182,7 +187,7 @@ describe("read-split: db-ro over up-to-date standbys", () => {
       // Back in the router's pool: new connections reach it again (HAProxy balances connections).
       let backAt: number | undefined;
       while (backAt === undefined && Date.now() - caughtUpAt < 8000) {
-        const answers = await Promise.all([1, 2, 3, 4].map(() => readSideNode(primary)));
+        const answers = await Promise.all([1, 2, 3, 4].map(() => readSideNode()));
         if (answers.includes(paused.name)) backAt = Date.now();
       }
       expect(backAt).toBeDefined();

@@ -47,6 +47,8 @@ export interface ReplicatedOptions {
   appPort?: number;
   /** GeoMapFish's db_chooser overrides for the demo app (split only). */
   dbChooser?: { master: string[]; slave: string[] };
+  /** database.credentialsRotation (0 unless given). */
+  credentialsRotation?: number;
 }
 
 /** Replicated or read-split: a member on each node (or two and a witness), the demo app on every node, published in host mode. */
@@ -68,6 +70,7 @@ export function replicatedStack(options: ReplicatedOptions = {}): Record<string,
       ...(options.routerReplicas ? { router: { replicas: options.routerReplicas } } : {}),
       ...(options.replicaMaxLag ? { replicaMaxLag: options.replicaMaxLag } : {}),
       ...(options.postgresImage ? { image: options.postgresImage } : {}),
+      ...(options.credentialsRotation ? { credentialsRotation: options.credentialsRotation } : {}),
     },
     "pgswarm:networks": { encrypted: false },
     "pgswarm:services": {

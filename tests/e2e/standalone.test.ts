@@ -40,10 +40,10 @@ const post = (value: string) => api("/items", { method: "POST", body: JSON.strin
 const values = async () => (await api("/items")).map((item: { value: string }) => item.value);
 let appPasswordBefore: string;
 
-/** A digest of the application's password as pgnode1 has it mounted (the password itself stays in the container). */
+/** A digest of the application's password as the app has it mounted (the password itself stays in the container). */
 async function appPasswordDigest(): Promise<string> {
-  const [db] = await swarm.runningTasks(`${STACK}_pgnode1`);
-  return (await swarm.execIn(db.node, db.containerId, ["sha256sum", "/run/secrets/pgswarm-app-password"])).split(" ")[0];
+  const [web] = await swarm.runningTasks(`${STACK}_web`);
+  return (await swarm.execIn(web.node, web.containerId, ["sha256sum", "/run/secrets/pgswarm-app-password"])).split(" ")[0];
 }
 
 beforeAll(async () => {
@@ -110,19 +110,18 @@ describe("standalone on a 3-node swarm", () => {
 
   it("mounts secrets as files and shows no password in any service's env, args or labels", async () => {
     const passwords = deployment.applier.passwords;
-    // superuser, replication, monitor, app, exporter, reader, and the agents' key.
-    expect(passwords).toHaveLength(7);
+    // superuser, replication, monitor, exporter, both slots of app and reader, and the agents' key.
+    expect(passwords).toHaveLength(9);
     const specs = JSON.stringify(await swarm.stackServices(STACK));
     for (const password of passwords) expect(specs).not.toContain(password);
 
     const [db] = await swarm.runningTasks(`${STACK}_pgnode1`);
     const listing = await swarm.execIn(db.node, db.containerId, ["ls", "/run/secrets"]);
+    // The applications' logins are not a member's: the repository's login keeper sets them (a rotation restarts no member).
     expect(listing.split("\n").filter(Boolean).sort()).toEqual([
       "pgswarm-agent-key-password",
-      "pgswarm-app-password",
       "pgswarm-exporter-password",
       "pgswarm-monitor-password",
-      "pgswarm-reader-password",
       "pgswarm-replication-password",
       "pgswarm-superuser-password",
       "pgswarm-tls-ca.crt",
@@ -140,6 +139,9 @@ describe("standalone on a 3-node swarm", () => {
     const repoSecrets = await swarm.execIn(repo.node, repo.containerId, ["ls", "/run/secrets"]);
     expect(repoSecrets.split("\n").filter(Boolean).sort()).toEqual([
       "pgswarm-agent-key-password",
+      "pgswarm-app-b-password",
+      "pgswarm-app-password",
+      "pgswarm-reader-b-password",
       "pgswarm-reader-password",
       "pgswarm-tls-ca.crt",
       "pgswarm-tls.crt",

@@ -214,7 +214,9 @@ export class Engine {
   }
 
   private forget(old: StoredResource): void {
-    if (this.live.get(old.urn)?.id === old.id) this.live.delete(old.urn);
+    // The very state entry, not its id: terraform-provider-random gives every password the id "none", so a
+    // replacement's old and new objects share one, and deleting the old must not drop the new from the state.
+    if (this.live.get(old.urn) === old) this.live.delete(old.urn);
     this.pendingDeletes = this.pendingDeletes.filter((resource) => !(resource.urn === old.urn && resource.id === old.id));
     this.save();
   }

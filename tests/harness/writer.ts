@@ -2,8 +2,8 @@
  * A client that writes through the demo app (and so through db-rw) every
  * intervalMs, recording every attempt: when it started and ended, whether the
  * database acknowledged it, and which member committed it. Each write carries a
- * unique value, and is never retried, so the rows tell exactly which
- * acknowledged commits survived, and whether any survived twice.
+ * unique value, and is never retried once delivered, so the rows tell exactly
+ * which acknowledged commits survived, and whether any survived twice.
  */
 import { Worker } from "worker_threads";
 
@@ -16,6 +16,8 @@ export interface WriteAttempt {
   /** The member that committed it (the demo app returns cluster_name). */
   node?: string;
   error?: string;
+  /** How many instances refused its connection before one took it (WriterOptions.retryRefused). */
+  refusedBy?: number;
 }
 
 export interface WriterOptions {
@@ -24,6 +26,12 @@ export interface WriterOptions {
   prefix: string;
   intervalMs?: number;
   timeoutMs?: number;
+  /**
+   * As a load balancer in front of the app does: a write whose connection an instance refuses (it is
+   * stopping or not started: the request never reached it) goes to the next instance. Each write opens
+   * a connection of its own, so none is sent on a connection a stopping instance is closing.
+   */
+  retryRefused?: boolean;
 }
 
 /**
@@ -34,7 +42,8 @@ export interface WriterOptions {
  */
 const WRITE_LOOP = `
 const { parentPort, workerData } = require("worker_threads");
-const { targets, prefix, intervalMs, timeoutMs } = workerData;
+const { targets, prefix, intervalMs, timeoutMs, retryRefused } = workerData;
+const refused = (error) => error && error.cause && error.cause.code === "ECONNREFUSED";
 let sequence = 0;
 const inFlight = new Set();
 function writeOne() {
@@ -42,14 +51,27 @@ function writeOne() {
   const current = sequence++;
   const target = targets[current % targets.length];
   const attempt = { value: prefix + "-" + current, target, startedAt: Date.now() };
+  const post = (to) => {
+    attempt.target = to;
+    return fetch(to + "/items", {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(retryRefused ? { connection: "close" } : {}) },
+      body: JSON.stringify({ value: attempt.value }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  };
   const done = (async () => {
     try {
-      const response = await fetch(target + "/items", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ value: attempt.value }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      let response;
+      for (let tried = 0; ; tried++) {
+        try {
+          response = await post(targets[(current + tried) % targets.length]);
+          break;
+        } catch (error) {
+          if (!retryRefused || !refused(error) || tried + 1 >= targets.length) throw error;
+          attempt.refusedBy = (attempt.refusedBy || 0) + 1;
+        }
+      }
       const body = await response.json();
       attempt.ok = response.status === 201;
       attempt.node = body.node;
@@ -85,7 +107,13 @@ export class Writer {
     const { targets, prefix } = this.options;
     this.worker = new Worker(WRITE_LOOP, {
       eval: true,
-      workerData: { targets, prefix, intervalMs: this.options.intervalMs ?? 100, timeoutMs: this.options.timeoutMs ?? 3000 },
+      workerData: {
+        targets,
+        prefix,
+        intervalMs: this.options.intervalMs ?? 100,
+        timeoutMs: this.options.timeoutMs ?? 3000,
+        retryRefused: this.options.retryRefused === true,
+      },
     });
     this.worker.on("message", (message: { attempt?: WriteAttempt }) => {
       if (message.attempt) this.attempts.push(message.attempt);

@@ -73,8 +73,8 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
     const passwords = result.resources
       .filter((resource) => resource.type === "random:index/randomPassword:RandomPassword")
       .map((resource) => `pw-${stableSuffix(resource.name)}`);
-    // superuser, replication, monitor, app, exporter, reader, and the agents' key.
-    expect(passwords).toHaveLength(7);
+    // superuser, replication, monitor, exporter, both rotation slots of app and reader, and the agents' key.
+    expect(passwords).toHaveLength(9);
     const mounted = ofType(result, SERVICE).flatMap((service) => service.inputs.taskSpec.containerSpec.secrets ?? []);
     expect(mounted.length).toBeGreaterThan(0);
     for (const service of ofType(result, SERVICE)) {
@@ -117,13 +117,13 @@ describe("topologies", () => {
   });
 
   it.each([
-    // secrets: one password per credential (6), the agents' key, the app's pgpass and one pgpass per other access mode in use (prod's split web),
+    // secrets: one password per credential (4, and 2 slots for each of the 2 logins), the agents' key, the app's pgpass and one pgpass per other access mode in use (prod's split web),
     //   pgBackRest's CA and a certificate and key per data member and for the repository;
     // configs: shared (postgresql.conf, pg_hba.conf, pgbackrest.conf, pgbackrest-restore.conf, cluster.json) + repmgr.conf per DB node
     //   + haproxy.cfg per router + the repository's pgbackrest.conf and backups.json
-    ["dev", 6 + 1 + 1 + 1 + 2 * 2, 5 + 1 + 1 + 2],
-    ["staging", 6 + 1 + 1 + 1 + 4 * 2, 5 + 3 + 1 + 2],
-    ["prod", 6 + 1 + 1 + 1 + 1 + 4 * 2, 5 + 3 + 2 + 2],
+    ["dev", 8 + 1 + 1 + 1 + 2 * 2, 5 + 1 + 1 + 2],
+    ["staging", 8 + 1 + 1 + 1 + 4 * 2, 5 + 3 + 1 + 2],
+    ["prod", 8 + 1 + 1 + 1 + 1 + 4 * 2, 5 + 3 + 2 + 2],
   ])("%s: %i secrets and %i configs", (stack, secrets, configs) => {
     expect(ofType(runs[stack], SECRET)).toHaveLength(secrets);
     expect(ofType(runs[stack], CONFIG)).toHaveLength(configs);
@@ -190,10 +190,14 @@ describe("application services", () => {
     expect(Buffer.from(pgpass.inputs.data, "base64").toString("utf8")).toMatch(/^\*:\*:\*:app_ro:pw-[0-9a-f]{7}x*\n$/);
   });
 
-  it("every DB member mounts the reader's password, for the agent to set it", () => {
+  it("no DB member mounts a login's password: the repository's login keeper sets them, so a rotation restarts no member", () => {
     for (const stack of ["dev", "prod"]) {
-      for (const service of ofType(runs[stack], SERVICE).filter((s) => /_pgnode\d$/.test(s.inputs.name))) {
-        expect(service.inputs.taskSpec.containerSpec.secrets.map((secret: any) => secret.fileName)).toContain("/run/secrets/pgswarm-reader-password");
+      const members = ofType(runs[stack], SERVICE).filter((s) => /_pgnode\d$/.test(s.inputs.name));
+      expect(members.length).toBeGreaterThan(0);
+      for (const service of members) {
+        const files: string[] = service.inputs.taskSpec.containerSpec.secrets.map((secret: any) => secret.fileName);
+        expect(files).toContain("/run/secrets/pgswarm-superuser-password");
+        expect(files.filter((file) => /pgswarm-(app|reader)(-b)?-password$/.test(file))).toEqual([]);
       }
     }
   });
@@ -297,9 +301,12 @@ describe("the backup repository", () => {
     expect(repository.inputs.taskSpec.containerSpec.commands).toEqual(["/usr/local/bin/pgswarm-repo"]);
   });
 
-  it("mounts its TLS files, the agents' key and the read role's password, and nothing else", () => {
+  it("mounts its TLS files, the agents' key and both slots of each login's password (the login keeper's), and nothing else", () => {
     expect(secretNames(repositoryOf("prod"))).toEqual([
       "/run/secrets/pgswarm-agent-key-password",
+      "/run/secrets/pgswarm-app-b-password",
+      "/run/secrets/pgswarm-app-password",
+      "/run/secrets/pgswarm-reader-b-password",
       "/run/secrets/pgswarm-reader-password",
       "/run/secrets/pgswarm-tls-ca.crt",
       "/run/secrets/pgswarm-tls.crt",

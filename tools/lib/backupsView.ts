@@ -1,7 +1,7 @@
 /**
  * How `npm run backups` prints the repository's status: the backups with their
- * WAL range, the archive, the earliest restorable time, the schedule and the
- * dumps. Pure, so it is tested directly.
+ * WAL range, the archive, the earliest restorable time, the schedule, the
+ * dumps and the login keeper. Pure, so it is tested directly.
  */
 
 const megabytes = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MB`;
@@ -28,6 +28,14 @@ export function backupsLines(stack: string, status: any): string[] {
   const dumps: any[] = status.dumps ?? [];
   lines.push(`  dumps: ${dumps.length === 0 ? "none" : dumps.map((dump) => `${dump.file} (${megabytes(dump.bytes)})`).join(", ")}`);
   if (!status.walArchiving) lines.push("  WARNING: database.walArchiving is off: no backup is taken and no time can be restored");
+  if (status.logins) lines.push(`  ${loginsLine(status.logins)}`);
   if (status.running) lines.push(`  running now: ${status.running}`);
   return lines;
+}
+
+/** The login keeper's last pass: whether the applications' passwords are those of the secrets mounted now. */
+export function loginsLine(logins: { inForce?: boolean; primary?: string; missing?: string[]; problem?: string; checkedAt?: string }): string {
+  if (logins.inForce) return `login passwords: in force on ${logins.primary} (checked ${logins.checkedAt})`;
+  const why = logins.problem ?? (logins.missing?.length ? `roles not created yet: ${logins.missing.join(", ")}` : "unknown");
+  return `login passwords: NOT in force (${why}${logins.checkedAt ? `, checked ${logins.checkedAt}` : ""})`;
 }

@@ -34,6 +34,8 @@ export interface PlanSummary {
   /** The backup repository service and the node its pin names. */
   repository?: { service: string; node: string; /** Where it keeps the backups, when not on its volume: s3://bucket/path. */ storage?: string };
   networks: Array<{ name: string; encrypted: boolean; subnet?: string; services: string[] }>;
+  /** The login roles applications use now, and what this credentials rotation step does (from the config). */
+  logins?: { roles: string[]; rotation: string };
 }
 
 const services = (resources: PlannedResource[]) => resources.filter((resource) => resource.type === "service");
@@ -128,6 +130,7 @@ export function renderSummary(summary: PlanSummary): string[] {
     const storage = summary.repository.storage ? `, keeping the backups in ${summary.repository.storage}` : "";
     lines.push(`backups: ${summary.repository.service} on ${summary.repository.node} (the pgBackRest repository every member archives to${storage})`);
   }
+  if (summary.logins) lines.push(`logins: applications log in as ${summary.logins.roles.join(", ")}; credentials rotation ${summary.logins.rotation}`);
   if (summary.exporters.length > 0) lines.push(`metrics: ${summary.exporters.join(", ")} (postgres_exporter :9187)`);
   lines.push(
     `networks: ${summary.networks.map((network) => `${network.name} (${network.encrypted ? "encrypted" : "not encrypted"}${network.subnet ? `, ${network.subnet}` : ""})`).join(", ")}`,

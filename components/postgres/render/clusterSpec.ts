@@ -4,30 +4,30 @@
  * commit needs, and the roles to keep. One file for all members; each member
  * knows its own name from its environment.
  */
-import { parseDurationMs, parseSizeBytes, readUserOf, recoveryTargetTime, type StackConfig } from "../../config";
+import { loginBaseRoles, parseDurationMs, parseSizeBytes, recoveryTargetTime, slotRole, type StackConfig } from "../../config";
 import { AGENT_KEY_CREDENTIAL, ROLES, type ClusterSpec } from "../../contract";
 import { syncStandbyCount } from "../settings";
 import { dbMembers } from "../topology";
 
 export function managedRoles(config: StackConfig): ClusterSpec["roles"] {
+  const { app, reader } = loginBaseRoles(config.database);
+  // The read side's sessions start read-only, and it holds no privilege but SELECT.
+  const readOnly = { default_transaction_read_only: "on" };
+  const readerOptions = ["LOGIN", "NOSUPERUSER", "NOCREATEDB", "NOCREATEROLE", "NOREPLICATION"];
   return [
     { name: ROLES.superuser, credential: "superuser", options: ["LOGIN", "SUPERUSER"], memberOf: [] },
     // pg_rewind and repmgr's clone connect as this role; replication connections too.
     { name: ROLES.replication, credential: "replication", options: ["LOGIN", "SUPERUSER", "REPLICATION"], memberOf: [] },
     { name: ROLES.monitor, credential: "monitor", options: ["LOGIN"], memberOf: ["pg_monitor"] },
-    { name: config.database.user, credential: "app", options: ["LOGIN"], memberOf: [] },
+    // The applications' logins: their passwords are the login keeper's (BackupSpec.logins), so a
+    // rotation restarts no member. Slot 1 becomes slot 0's role at login: what it creates has one owner.
+    { name: app, options: ["LOGIN"], memberOf: [] },
+    { name: slotRole(app, 1), options: ["LOGIN"], memberOf: [app], settings: { role: app } },
     // Kept whether or not monitoring is on, so turning it on needs no other change.
     { name: ROLES.exporter, credential: "exporter", options: ["LOGIN"], memberOf: ["pg_monitor"] },
     // The read side's role (database: ro and split), kept in every topology, so a change of topology needs no other.
-    // Read-only twice: its sessions start read-only, and it holds no privilege but SELECT.
-    {
-      name: readUserOf(config.database),
-      credential: "reader",
-      options: ["LOGIN", "NOSUPERUSER", "NOCREATEDB", "NOCREATEROLE", "NOREPLICATION"],
-      memberOf: [],
-      settings: { default_transaction_read_only: "on" },
-      readsDatabase: true,
-    },
+    { name: reader, options: readerOptions, memberOf: [], settings: readOnly, readsDatabase: true },
+    { name: slotRole(reader, 1), options: readerOptions, memberOf: [reader], settings: { ...readOnly, role: reader } },
   ];
 }
 

@@ -26,7 +26,10 @@ const poolFor = ({ passwordFile, ...endpoint }: Endpoint) =>
 const pools = { write: poolFor(settings.write), read: poolFor(settings.read) };
 for (const pool of Object.values(pools)) pool.on("error", (error: Error) => console.error(`pool: ${error.message}`));
 
-/** Until the schema exists, the app is not ready: its health check fails and requests get 503 "starting". */
+/**
+ * Until the schema exists the app is not ready and does not even listen: a client (or a load balancer)
+ * is refused and goes to another instance, where a 503 "starting" would have been a failed request.
+ */
 let schemaReady = false;
 
 async function ensureSchema(): Promise<void> {
@@ -81,9 +84,10 @@ async function handle(request: http.IncomingMessage, response: http.ServerRespon
     return reply(200, rows);
   }
   if (resource === "/whoami") {
-    // The node, role and user of the session that answered this very query.
+    // The node, role and user of the session that answered this very query, and the role it logged in as
+    // (a rotation slot's login role acts as the configured one: credentialsRotation).
     const { rows } = await pool.query(
-      "SELECT current_setting('cluster_name') AS node, CASE WHEN pg_is_in_recovery() THEN 'standby' ELSE 'primary' END AS role, current_user AS user",
+      "SELECT current_setting('cluster_name') AS node, CASE WHEN pg_is_in_recovery() THEN 'standby' ELSE 'primary' END AS role, current_user AS user, session_user AS login",
     );
     return reply(200, {
       ...rows[0],
@@ -113,12 +117,16 @@ const server = http.createServer((request, response) => {
     send(response, failure.status, failure.body);
   });
 });
-server.listen(Number(process.env.PORT ?? 8080), () => console.log(`demo-app listening on ${process.env.PORT ?? 8080}`));
-void ensureSchema();
+void ensureSchema().then(() =>
+  server.listen(Number(process.env.PORT ?? 8080), () => console.log(`demo-app listening on ${process.env.PORT ?? 8080}`)),
+);
 
+// A stop refuses new connections at once (clients go to another instance) and answers the requests in flight before it exits.
 for (const signal of ["SIGTERM", "SIGINT"]) {
   process.on(signal, () => {
-    server.close();
-    void Promise.all(Object.values(pools).map((pool) => pool.end())).finally(() => process.exit(0));
+    const exit = () => void Promise.all(Object.values(pools).map((pool) => pool.end())).finally(() => process.exit(0));
+    if (!server.listening) return exit();
+    server.close(exit);
+    server.closeIdleConnections();
   });
 }

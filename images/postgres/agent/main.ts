@@ -13,6 +13,7 @@ import { log, setLogName } from "./log";
 import { Member } from "./member";
 import { Peers } from "./peers";
 import { Postgres } from "./postgres";
+import { LoginKeeper } from "./repo/loginKeeper";
 import { Repository } from "./repo/repository";
 import { installS3Keys } from "./repo/s3Keys";
 import { BACKUP_TYPES, type BackupType } from "./repo/schedule";
@@ -48,6 +49,7 @@ async function runMember(): Promise<void> {
         release: (body) => member.onRelease(body),
         takeover: (body) => member.onTakeover(body),
         switchover: (body) => member.onSwitchover(body),
+        logins: (body) => member.onLogins(body),
       },
     },
     key,
@@ -63,7 +65,7 @@ async function runMember(): Promise<void> {
   await member.run();
 }
 
-/** The stack's backup repository (images/postgres/pgswarm-repo.sh): pgBackRest's TLS server and the backup schedule. */
+/** The stack's backup repository (images/postgres/pgswarm-repo.sh): pgBackRest's TLS server, the backup schedule and the login keeper. */
 async function runRepository(): Promise<void> {
   setLogName(BACKUP_REPO_HOST);
   const spec = JSON.parse(fs.readFileSync(configPath("backups"), "utf8")) as BackupSpec;
@@ -71,10 +73,12 @@ async function runRepository(): Promise<void> {
   if (installS3Keys()) log("the repository keeps its backups in S3");
   const repository = new Repository(spec);
   const server = superviseTlsServer();
+  const key = readSecret(AGENT_KEY_CREDENTIAL);
+  const keeper = new LoginKeeper(spec, new Peers(key));
   serveApi(
     {
       health: () => ({ ok: true }),
-      status: () => repository.status(),
+      status: () => ({ ...(repository.status() as object), logins: keeper.status() }),
       metrics: () => repository.metrics(),
       primary: () => false,
       replica: () => false,
@@ -87,7 +91,7 @@ async function runRepository(): Promise<void> {
         dump: () => repository.request("dump"),
       },
     },
-    readSecret(AGENT_KEY_CREDENTIAL),
+    key,
     BACKUP_REPO_HOST,
   );
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -97,6 +101,7 @@ async function runRepository(): Promise<void> {
       process.exit(0);
     });
   }
+  void keeper.run();
   await repository.run();
 }
 

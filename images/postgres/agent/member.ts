@@ -11,6 +11,7 @@ import { PGDATA, STANZA } from "../../../components/contract";
 import { afterVote, decideAck, decideVote, majority, standAsideFor, type Heartbeat, type PeerView, type VoteRequest } from "./consensus";
 import { initMarker, installConfig, markStandby } from "./files";
 import { log } from "./log";
+import { applyLoginVerifiers, loginRequestProblem, type LoginVerifier } from "./logins";
 import { gather } from "./gather";
 import { formatLsn, hasDiverged, parseLsn, type Position, type TimelineSwitch } from "./lsn";
 import type { Peers } from "./peers";
@@ -665,6 +666,9 @@ export class Member {
     if (!rows[0]?.promoted) throw new Error("pg_promote did not complete");
     markStandby(false);
     log(`promoted in ${this.now() - started} ms; commits wait for: ${this.syncNames || "no standby"}`);
+    // Routers admit it once its probe says it left recovery: probe now, not a tick later (a probe in flight may predate the promotion).
+    await this.refreshPostgres();
+    await this.refreshPostgres();
     this.phase = "primary";
     this.queueLeaderChores();
   }
@@ -1057,6 +1061,16 @@ export class Member {
   async onSwitchover(body: { target?: string }): Promise<{ ok: boolean; leader?: string; reason?: string; note?: string }> {
     if (this.phase !== "primary") return { ok: false, leader: this.state.leader, reason: `${this.me.name} is not the primary` };
     return this.handover(body.target);
+  }
+
+  /** The login keeper's verifiers (logins.ts): set on the primary, which replicates them. */
+  async onLogins(body: { logins?: unknown }): Promise<{ ok: boolean; reason?: string; changed?: string[]; missing?: string[] }> {
+    const problem = loginRequestProblem(this.spec.roles, body.logins);
+    if (problem) return { ok: false, reason: problem };
+    if (!this.isRoutablePrimary()) return { ok: false, reason: `${this.me.name} is not the primary (${this.phase})` };
+    const result = await applyLoginVerifiers(this.pg, body.logins as LoginVerifier[]);
+    if (result.changed.length > 0) log(`login passwords set from the keeper's secrets: ${result.changed.join(", ")}`);
+    return { ok: true, ...result };
   }
 
   // ---------------------------------------------------------------- what routers and operators see

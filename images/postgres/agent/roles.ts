@@ -13,9 +13,12 @@ export const APP_SCHEMA = "public";
 /** Reconciliation's commits need not wait for a standby (and must not block when none streams). */
 export const LOCAL_COMMIT = "SET synchronous_commit TO local";
 
-/** Statements that make `role` exist with its options, memberships, settings and the password behind `verifier`. */
-export function roleStatements(role: ManagedRole, verifier: string, exists: boolean): string[] {
-  const options = [...role.options, `PASSWORD ${quoteLiteral(verifier)}`].join(" ");
+/**
+ * Statements that make `role` exist with its options, memberships, settings and the password behind
+ * `verifier`; without a verifier (a login the keeper sets) the password is left as it is.
+ */
+export function roleStatements(role: ManagedRole, verifier: string | undefined, exists: boolean): string[] {
+  const options = [...role.options, ...(verifier !== undefined ? [`PASSWORD ${quoteLiteral(verifier)}`] : [])].join(" ");
   return [
     `${exists ? "ALTER" : "CREATE"} ROLE ${quoteIdent(role.name)} WITH ${options}`,
     ...role.memberOf.map((group) => `GRANT ${quoteIdent(group)} TO ${quoteIdent(role.name)}`),

@@ -11,13 +11,13 @@ jest.mock("../../../images/postgres/agent/scram", () => ({ scramVerifier: (passw
 
 const config = (database: Record<string, unknown> = {}) =>
   validateStack({ topology: "standalone", nodes: { a: { backups: true } }, database: { placement: { pgnode1: "a" }, ...database } }, "test");
-const readerOf = (roles: ManagedRole[]) => roles.find((role) => role.credential === "reader")!;
+const readerOf = (roles: ManagedRole[]) => roles.find((role) => role.readsDatabase)!;
 
 describe("the read-only role in cluster.json", () => {
   it("is <user>_ro by default: a login without superuser, read-only sessions, reading the application database", () => {
+    // No credential: its password is the login keeper's (the backup repository's), never a member's.
     expect(readerOf(managedRoles(config()))).toEqual({
       name: "app_ro",
-      credential: "reader",
       options: ["LOGIN", "NOSUPERUSER", "NOCREATEDB", "NOCREATEROLE", "NOREPLICATION"],
       memberOf: [],
       settings: { default_transaction_read_only: "on" },
@@ -33,6 +33,27 @@ describe("the read-only role in cluster.json", () => {
   it("is the only role that reads the database through grants; the application's owns it", () => {
     expect(managedRoles(config()).filter((role) => role.readsDatabase).map((role) => role.name)).toEqual(["app_ro"]);
   });
+
+  it("has a rotation slot that becomes it at login, read-only as well", () => {
+    expect(managedRoles(config()).find((role) => role.name === "app_ro_b")).toEqual({
+      name: "app_ro_b",
+      options: ["LOGIN", "NOSUPERUSER", "NOCREATEDB", "NOCREATEROLE", "NOREPLICATION"],
+      memberOf: ["app_ro"],
+      settings: { default_transaction_read_only: "on", role: "app_ro" },
+    });
+  });
+});
+
+describe("the application's login roles in cluster.json", () => {
+  it("are the owner and its rotation slot, which becomes the owner at login (one owner for what either creates)", () => {
+    const roles = managedRoles(config({ user: "shop" }));
+    expect(roles.find((role) => role.name === "shop")).toEqual({ name: "shop", options: ["LOGIN"], memberOf: [] });
+    expect(roles.find((role) => role.name === "shop_b")).toEqual({ name: "shop_b", options: ["LOGIN"], memberOf: ["shop"], settings: { role: "shop" } });
+  });
+
+  it("are the only roles without a credential of their own: the members mount no login secret", () => {
+    expect(managedRoles(config()).filter((role) => role.credential === undefined).map((role) => role.name)).toEqual(["app", "app_b", "app_ro", "app_ro_b"]);
+  });
 });
 
 describe("the statements for the read-only role", () => {
@@ -44,6 +65,11 @@ describe("the statements for the read-only role", () => {
       `ALTER ROLE "app_ro" SET "default_transaction_read_only" TO 'on'`,
     ]);
     expect(roleStatements(reader, "V", true)[0]).toMatch(/^ALTER ROLE "app_ro" WITH /);
+  });
+
+  it("leave the password alone without a verifier (the keeper's logins)", () => {
+    expect(roleStatements(reader, undefined, false)[0]).toBe(`CREATE ROLE "app_ro" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION`);
+    expect(roleStatements(reader, undefined, true)[0]).toBe(`ALTER ROLE "app_ro" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION`);
   });
 
   it("quote identifiers and values", () => {
@@ -119,11 +145,17 @@ describe("reconciliation at every start as primary", () => {
     replicaMaxLagBytes: 0,
   });
 
-  it("sets every password from its secret file, creates the database, then grants on it in the application database", async () => {
+  it("sets the members' own passwords from their secret files, creates the logins without one (the keeper sets theirs), creates the database, then grants on it", async () => {
     const { pg, log } = fakeServer([], false);
     await reconcileRoles(spec(), pg);
     const server = log.filter((entry) => entry.database === "postgres").map((entry) => entry.sql);
-    expect(server).toContain(`CREATE ROLE "app_ro" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD 'SCRAM(secret-of-reader)'`);
+    expect(server).toContain(`CREATE ROLE "postgres" WITH LOGIN SUPERUSER PASSWORD 'SCRAM(secret-of-superuser)'`);
+    expect(server).toContain(`CREATE ROLE "app_ro" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION`);
+    expect(server).toContain(`CREATE ROLE "app_b" WITH LOGIN`);
+    // The slot is created after the role it becomes.
+    expect(server.indexOf(`GRANT "app" TO "app_b"`)).toBeGreaterThan(server.indexOf(`CREATE ROLE "app" WITH LOGIN`));
+    expect(server).toContain(`ALTER ROLE "app_b" SET "role" TO 'app'`);
+    expect(server.some((statement) => /secret-of-(app|reader)/.test(statement))).toBe(false);
     const createDatabase = server.indexOf(`CREATE DATABASE "shop" OWNER "app"`);
     const connect = server.indexOf(`GRANT CONNECT ON DATABASE "shop" TO "app_ro"`);
     expect(createDatabase).toBeGreaterThan(server.indexOf(`ALTER ROLE "app_ro" SET "default_transaction_read_only" TO 'on'`));
@@ -136,7 +168,7 @@ describe("reconciliation at every start as primary", () => {
   });
 
   it("on a kept volume: alters the roles and the database's owner, and grants again (tables created since)", async () => {
-    const { pg, log } = fakeServer(["postgres", "repmgr", "pgswarm_monitor", "app", "pgswarm_exporter", "app_ro"], true);
+    const { pg, log } = fakeServer(["postgres", "repmgr", "pgswarm_monitor", "app", "app_b", "pgswarm_exporter", "app_ro", "app_ro_b"], true);
     await reconcileRoles(spec(), pg);
     const sql = log.map((entry) => entry.sql);
     expect(sql.filter((statement) => statement.startsWith("CREATE"))).toEqual([]);

@@ -34,12 +34,27 @@ describe("database.readUser", () => {
   });
 
   it("says when the default itself is refused, and what to set", () => {
-    const longUser = "u".repeat(62);
+    // 61 characters: its rotation slot (`_b`) still fits 63, its read side's default (`_ro`) does not.
+    const longUser = "u".repeat(61);
     expect(problemAt(edited(readSplit, (raw) => (raw.database.user = longUser)), "database.readUser")).toBe(
       `its default, database.user followed by _ro (${JSON.stringify(`${longUser}_ro`)}), is refused: ` +
         "expected a lower-case SQL identifier (letters, digits and _, at most 63, not starting with a digit); set database.readUser",
     );
     expect(() => validateStack(edited(readSplit, (raw) => Object.assign(raw.database, { user: longUser, readUser: "reader" })), "test")).not.toThrow();
+  });
+
+  it("leaves room for each login's rotation slot (`<role>_b`), and is not the other login's slot", () => {
+    const tooLong = "u".repeat(62);
+    expect(problemAt(edited(readSplit, (raw) => Object.assign(raw.database, { user: tooLong, readUser: "reader" })), "database.user")).toBe(
+      `expected a role whose rotation slot ${JSON.stringify(`${tooLong}_b`)} is a valid role name too (at most 61 characters), found ${JSON.stringify(tooLong)}: ` +
+        "expected a lower-case SQL identifier (letters, digits and _, at most 63, not starting with a digit)",
+    );
+    expect(problemAt(edited(readSplit, (raw) => Object.assign(raw.database, { user: "shop", readUser: "shop_b" })), "database.readUser")).toBe(
+      `expected a role other than database.user's rotation slot "shop_b", found the string "shop_b"`,
+    );
+    expect(problemAt(edited(readSplit, (raw) => Object.assign(raw.database, { user: "view_b", readUser: "view" })), "database.user")).toBe(
+      `expected a role other than database.readUser's rotation slot "view_b", found the string "view_b"`,
+    );
   });
 
   it("is accepted in every topology (the role exists in all, so a change of topology needs no other)", () => {

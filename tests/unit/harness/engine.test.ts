@@ -44,12 +44,12 @@ describe("the e2e standalone stack", () => {
     return index;
   };
 
-  // 7 passwords, 8 secrets (6 passwords, the app's pgpass, the agents' key), 2 networks,
+  // 9 passwords, 10 secrets (8 passwords: two rotation slots for each login; the app's pgpass, the agents' key), 2 networks,
   // 6 configs (4 shared, repmgr.conf, haproxy.cfg), 3 services, 3 nodes' labels; and the backup repository:
   // 8 TLS resources (the CA's key and certificate; a key, request and certificate for pgnode1 and the repository),
   // 5 secrets (the CA, a certificate and key each), 3 configs (the members' restore conf, the repository's conf and
   // backups.json), 1 service.
-  const RESOURCES = 29 + 8 + 5 + 3 + 1;
+  const RESOURCES = 33 + 8 + 5 + 3 + 1;
 
   it("the first run creates everything once", () => {
     expect(first.changes).toBe(RESOURCES);
@@ -112,6 +112,24 @@ describe("the e2e standalone stack", () => {
     expect(position(created)).toBeLessThan(position("update Service e2e_pgnode1"));
     expect(swarm.writes.at(-1)).toMatch(/^delete ServiceConfig e2e-pg-postgresql-conf-/);
     expect(summary.deleted).toEqual([]);
+  });
+
+  it("a credentials rotation step replaces the slot's passwords and secrets, updates the repository alone, and a second run changes nothing", async () => {
+    const config = { ...withNetworks({ encrypted: true, dbSubnet: "10.99.1.0/24" }), "pgswarm:database": { ...standaloneStack()["pgswarm:database"] as object, settings: { work_mem: "8MB" } } };
+    const rotated = { ...config, "pgswarm:database": { ...(config["pgswarm:database"] as object), credentialsRotation: 1 } };
+    const summary = await up(store, swarm, rotated);
+    expect(summary.replaced.map((entry) => entry.resource).sort()).toEqual([
+      "e2e-cred-app-b-password",
+      "e2e-cred-app-b-password",
+      "e2e-cred-reader-b-password",
+      "e2e-cred-reader-b-password",
+    ]);
+    expect(summary.updated.map((entry) => entry.dockerName)).toEqual(["e2e_backup-repo"]);
+    const again = await up(store, swarm, rotated);
+    expect(again.changes).toBe(0);
+    expect(swarm.writes).toEqual([]);
+    // Back to the config the next test edits.
+    await up(store, swarm, config);
   });
 
   it("a service the stack no longer declares is deleted, and nothing else is written", async () => {

@@ -28,9 +28,11 @@ export class FakeSwarm implements Executor {
   private next = 1;
 
   async create(reg: Registration, inputs: Record<string, any>): Promise<Applied> {
-    const id = `${shortType(reg.type)}-${this.next++}`;
+    const serial = `${shortType(reg.type)}-${this.next++}`;
+    // As strict as terraform-provider-random: every password's id is "none" (its old and new objects share it).
+    const id = reg.type === TYPES.randomPassword ? "none" : serial;
     const outputs: Record<string, any> = { ...inputs };
-    if (reg.type === TYPES.randomPassword) outputs.result = `pw-${id}`;
+    if (reg.type === TYPES.randomPassword) outputs.result = `pw-${serial}`;
     // @pulumi/tls's outputs, as placeholders: what matters here is which resource exists and what replaces it.
     if (reg.type === TYPES.tlsPrivateKey) outputs.privateKeyPem = `key-${id}`;
     if (reg.type === TYPES.tlsCertRequest) outputs.certRequestPem = `csr-${id}`;

@@ -1,4 +1,7 @@
-/** The Credentials component alone under Pulumi's mocks: a password per credential, the reader's too, and pgpass files with exactly their lines. */
+/**
+ * The Credentials component alone under Pulumi's mocks: a password per credential, two slots per
+ * login, the slot in use by the rotation step, and pgpass files with exactly the active slots' lines.
+ */
 import type * as pulumiType from "@pulumi/pulumi";
 
 interface Registered {
@@ -36,10 +39,10 @@ beforeAll(async () => {
   Credentials = require("../../../components/swarm").Credentials;
 });
 
-async function build(pgpass: Record<string, Array<"app" | "reader">>) {
+async function build(pgpass: Record<string, Array<"app" | "reader">>, credentialsRotation = 0) {
   registered = [];
-  const credentials = new Credentials("prod-cred", { stack: "prod", users: { app: "shop", reader: "shop_ro" }, pgpass });
-  const files = [...Object.values(credentials.passwords), ...Object.values(credentials.pgpass), credentials.agentKey];
+  const credentials = new Credentials("prod-cred", { stack: "prod", database: { user: "shop", readUser: "shop_ro", credentialsRotation }, pgpass });
+  const files = [...Object.values(credentials.passwords), ...credentials.loginSlots, ...Object.values(credentials.pgpass), credentials.agentKey];
   await new Promise((resolve) => pulumi.all(files.map((file) => file.secret.id)).apply(resolve));
   const secretData = (name: string) => {
     const secret = registered.find((resource) => resource.type === SECRET && resource.name === name);
@@ -50,17 +53,54 @@ async function build(pgpass: Record<string, Array<"app" | "reader">>) {
 }
 
 describe("the stack's credentials", () => {
-  it("generate the reader's password like the others, as the secret mounted at pgswarm-reader-password", async () => {
+  it("generate the logins' passwords like the others, two slots each, as the secrets mounted at pgswarm-<login>[-b]-password", async () => {
     const { credentials, secretData } = await build({ app: ["app"] });
     expect(registered.filter((resource) => resource.type === PASSWORD).map((resource) => resource.name).sort()).toEqual(
-      ["agent-key", "app-password", "exporter-password", "monitor-password", "reader-password", "replication-password", "superuser-password"].map(
-        (name) => `prod-cred-${name}`,
-      ),
+      [
+        "agent-key",
+        "app-b-password",
+        "app-password",
+        "exporter-password",
+        "monitor-password",
+        "reader-b-password",
+        "reader-password",
+        "replication-password",
+        "superuser-password",
+      ].map((name) => `prod-cred-${name}`),
     );
     const reader = registered.find((resource) => resource.name === "prod-cred-reader-password" && resource.type === PASSWORD)!;
     expect(reader.inputs).toMatchObject({ length: 32, special: false });
-    expect(credentials.passwords.reader.fileName).toBe("pgswarm-reader-password");
+    // Generation 0 has no keeper: a stack from before rotation keeps its passwords.
+    expect(reader.inputs.keepers).toBeUndefined();
+    expect(credentials.loginSlots.map((file) => file.fileName)).toEqual([
+      "pgswarm-app-password",
+      "pgswarm-app-b-password",
+      "pgswarm-reader-password",
+      "pgswarm-reader-b-password",
+    ]);
+    expect(credentials.activeLogins.reader.fileName).toBe("pgswarm-reader-password");
     expect(secretData("prod-cred-reader-password")).toBe("pw-prod-cred-reader-password");
+    // The members' own credentials do not include the logins: a rotation restarts no member.
+    expect(Object.keys(credentials.passwords).sort()).toEqual(["exporter", "monitor", "replication", "superuser"]);
+  });
+
+  const keeperOf = (name: string) => registered.find((resource) => resource.name === `prod-cred-${name}` && resource.type === PASSWORD)!.inputs.keepers;
+
+  it.each([
+    // step, slot 0's and slot 1's generation, the slot in use
+    [1, undefined, "1", "app-password", "shop"],
+    [2, undefined, "1", "app-b-password", "shop_b"],
+    [3, "1", "1", "app-b-password", "shop_b"],
+    [4, "1", "1", "app-password", "shop"],
+    [5, "1", "2", "app-password", "shop"],
+  ])("at rotation step %i: slot generations %s/%s, applications use %s as %s", async (step, slot0, slot1, activeSecret, role) => {
+    const { credentials, secretData } = await build({ app: ["app"] }, step);
+    expect(keeperOf("app-password")).toEqual(slot0 === undefined ? undefined : { generation: slot0 });
+    expect(keeperOf("app-b-password")).toEqual({ generation: slot1 });
+    expect(credentials.activeLogins.app.fileName).toBe("pgswarm-app-password");
+    const secretName = registered.find((resource) => resource.type === SECRET && resource.name === `prod-cred-${activeSecret}`)!.name;
+    expect(await new Promise((resolve) => credentials.activeLogins.app.secret.id.apply(resolve))).toBe(`${secretName}-id`);
+    expect(secretData("prod-cred-app-pgpass")).toBe(`*:*:*:${role}:pw-prod-cred-${activeSecret}\n`);
   });
 
   it("make each pgpass file with the lines of exactly its logins", async () => {
@@ -73,6 +113,9 @@ describe("the stack's credentials", () => {
     expect(secretData("prod-cred-app-pgpass")).toBe("*:*:*:shop:pw-prod-cred-app-password\n");
     expect(secretData("prod-cred-reader-pgpass")).toBe("*:*:*:shop_ro:pw-prod-cred-reader-password\n");
     expect(secretData("prod-cred-split-pgpass")).toBe("*:*:*:shop:pw-prod-cred-app-password\n*:*:*:shop_ro:pw-prod-cred-reader-password\n");
+    // On the second slot, each line names its role.
+    await build({ split: ["app", "reader"] }, 2);
+    expect(secretData("prod-cred-split-pgpass")).toBe("*:*:*:shop_b:pw-prod-cred-app-b-password\n*:*:*:shop_ro_b:pw-prod-cred-reader-b-password\n");
   });
 
   it("make only the pgpass files asked for", async () => {

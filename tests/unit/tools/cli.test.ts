@@ -66,8 +66,8 @@ describe("plan", () => {
     expect(services.map((service: any) => service.dockerName)).toEqual(
       expect.arrayContaining(["prod_db-rw", "prod_db-ro", "prod_web", "prod_worker"]),
     );
-    // 6 passwords, the agents' key, the app's pgpass and the split web's pgpass; pgBackRest's CA, and a certificate and key for each of 3 members and the repository.
-    expect(plan.resources.filter((resource: any) => resource.type === "secret")).toHaveLength(9 + 1 + 4 * 2);
+    // 8 passwords (two slots for each login), the agents' key, the app's pgpass and the split web's pgpass; pgBackRest's CA, and a certificate and key for each of 3 members and the repository.
+    expect(plan.resources.filter((resource: any) => resource.type === "secret")).toHaveLength(11 + 1 + 4 * 2);
     expect(plan.resources.filter((resource: any) => resource.type === "config").length).toBeGreaterThanOrEqual(8);
     expect(plan.outputs.endpoints).toMatchObject({ rw: "db-rw", ro: "db-ro" });
   });
@@ -77,7 +77,7 @@ describe("plan", () => {
     const passwords = plan.resources
       .filter((resource: any) => resource.type === "password")
       .map((resource: any) => `pw-${stableSuffix(resource.name)}`);
-    expect(passwords).toHaveLength(7);
+    expect(passwords).toHaveLength(9);
     for (const password of passwords) expect(result.stdout).not.toContain(password);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * At every start as primary: the managed roles exist with the passwords of the
  * secrets mounted now (a kept volume works with a new stack's credentials, and a
- * rotated secret takes effect), the application database exists, and the
+ * rotated secret takes effect; the applications' logins get theirs from the
+ * repository's login keeper), the application database exists, and the
  * grants on it hold (the read-only role reads every table, the owner creates
  * them), also for tables created since the last start.
  */
@@ -16,7 +17,8 @@ export async function reconcileRoles(spec: ClusterSpec, pg: Postgres): Promise<v
   await pg.query(LOCAL_COMMIT);
   for (const role of spec.roles) {
     const exists = (await pg.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [role.name])).length > 0;
-    for (const statement of roleStatements(role, scramVerifier(readSecret(role.credential)), exists)) {
+    const verifier = role.credential !== undefined ? scramVerifier(readSecret(role.credential)) : undefined;
+    for (const statement of roleStatements(role, verifier, exists)) {
       await pg.query(statement, [], 10_000);
     }
   }

@@ -38,16 +38,18 @@ describe("cluster.json", () => {
     expect(forced.forcePrimary).toBe("pgnode2");
   });
 
-  it("keeps the managed roles with the credential each password comes from, never a password", () => {
+  it("keeps the managed roles with the credential each password comes from (none for the logins: the keeper sets theirs), never a password", () => {
     const text = renderClusterSpec("stg", stack({ nodes: 3, user: "shop" }));
     const spec = JSON.parse(text) as ClusterSpec;
     expect(spec.roles.map((role) => [role.name, role.credential])).toEqual([
       ["postgres", "superuser"],
       ["repmgr", "replication"],
       ["pgswarm_monitor", "monitor"],
-      ["shop", "app"],
+      ["shop", undefined],
+      ["shop_b", undefined],
       ["pgswarm_exporter", "exporter"],
-      ["shop_ro", "reader"],
+      ["shop_ro", undefined],
+      ["shop_ro_b", undefined],
     ]);
     expect(text).not.toMatch(/password/i);
   });

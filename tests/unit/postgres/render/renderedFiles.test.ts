@@ -19,7 +19,7 @@ describe.each(["dev", "staging", "prod"])("the files rendered for Pulumi.%s.yaml
   it("pgbackrest.conf of a member", () => expect(renderMemberPgbackrestConf()).toMatchSnapshot());
   it("pgbackrest-restore.conf of a member", () => expect(renderRestorePgbackrestConf({ from: stack })).toMatchSnapshot());
   it("pgbackrest.conf of the repository", () => expect(renderRepoPgbackrestConf(dataMembers, config.backups.retention.full, { stack })).toMatchSnapshot());
-  it("backups.json of the repository", () => expect(renderBackupSpec(stack, config)).toMatchSnapshot());
+  it("backups.json of the repository", () => expect(renderBackupSpec(stack, config, dataMembers)).toMatchSnapshot());
   it.each(members.map((member) => [member.name, member]))("repmgr.conf of %s", (_, member) => expect(renderRepmgrConf(member)).toMatchSnapshot());
 
   const routers = [...(hasRouter(config) ? (["rw"] as const) : []), ...(hasReadRouter(config) ? (["ro"] as const) : [])];
