@@ -877,10 +877,10 @@ export class Member {
     this.phase = "demoting";
     this.busy = true;
     try {
-      await this.holdingLease(term, () => this.pg.stop("fast"));
-      const final = await this.pg.checkpointPosition();
+      // Once the shutdown checkpoint is written, not once the postmaster is gone: it may still be archiving its last segment.
+      const { position: final } = await this.holdingLease(term, () => this.pg.stopAtShutdownCheckpoint());
       this.cleanStopPosition = final;
-      step(`PostgreSQL stopped cleanly at ${formatLsn(final.lsn)}`);
+      step(`PostgreSQL shut down cleanly at ${formatLsn(final.lsn)}`);
       if (this.state.term !== term) {
         // The clean stop outlasted the lease hold and a standby was elected meanwhile: that one is the successor.
         const successor = await this.successorOf(term, 3000);
@@ -1019,7 +1019,9 @@ export class Member {
         sinceLeaderMs: this.now() - this.lastLeaderAt,
         leaseReleased: this.releasedTerm === this.state.term,
         leading: ["primary", "promoting"].includes(this.phase),
-        position: this.position() ?? (this.pg.running ? undefined : this.cleanStopPosition),
+        // Set only from a handover's shutdown checkpoint until the next start: the WAL ends there, even while the
+        // postmaster still archives its last segment.
+        position: this.position() ?? this.cleanStopPosition,
         timeoutMs: this.timing.timeoutMs,
         membersId: this.membersId,
         forcedPrimary: this.spec.forcePrimary,

@@ -15,7 +15,7 @@ import { PGDATA, POSTGRES_PORT, ROLES, RUNTIME_CONF, SOCKET_DIR } from "../../..
 import { clearStalePid } from "./files";
 import { log } from "./log";
 import { parseHistory, parseLsn, timelineOfWalFile, type Position, type TimelineSwitch } from "./lsn";
-import { run, sleep } from "./process";
+import { monotonicMs, run, sleep } from "./process";
 
 /** The descriptor of the volume lock the entry script took (see images/postgres/pgswarm-entrypoint.sh). */
 export const VOLUME_LOCK_FD = 9;
@@ -267,12 +267,36 @@ export class Postgres {
 
   /** Where the last checkpoint of a stopped server is (after a clean stop: the shutdown checkpoint). */
   async checkpointPosition(): Promise<Position> {
-    const text = await run("pg_controldata", ["-D", PGDATA]);
-    const field = (label: string) => new RegExp(`^${label}:\\s*(\\S+)`, "m").exec(text)?.[1];
-    return {
-      lsn: parseLsn(field("Latest checkpoint location")) ?? 0n,
-      timeline: Number(field("Latest checkpoint's TimeLineID") ?? 0),
-    };
+    return parseControlData(await run("pg_controldata", ["-D", PGDATA])).position;
+  }
+
+  /**
+   * A fast stop that returns once the shutdown checkpoint is written (the control file says "shut down"):
+   * from then on no write is possible and the WAL ends at that checkpoint. The postmaster may still be
+   * waiting for its archiver to push the last segment (PostgreSQL switches segments at shutdown), which a
+   * repository slow to answer held for 5 s in CI. `exited` resolves once the postmaster is gone.
+   */
+  async stopAtShutdownCheckpoint(timeoutMs = 60_000): Promise<{ position: Position; exited: Promise<void> }> {
+    const child = this.child;
+    if (!child || !this.running) return { position: await this.checkpointPosition(), exited: Promise.resolve() };
+    this.dropClient();
+    let gone = false;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve())).then(() => {
+      gone = true;
+    });
+    child.kill("SIGINT");
+    const deadline = monotonicMs() + timeoutMs;
+    for (;;) {
+      if (gone) return { position: await this.checkpointPosition(), exited };
+      const control = await run("pg_controldata", ["-D", PGDATA]).then(parseControlData, () => undefined);
+      if (control?.state === "shut down") return { position: control.position, exited };
+      if (monotonicMs() > deadline) {
+        log(`PostgreSQL did not stop within ${timeoutMs} ms: killing it`);
+        await this.kill();
+        return { position: await this.checkpointPosition(), exited };
+      }
+      await sleep(50);
+    }
   }
 
   writeRuntimeConf(text: string): boolean {
@@ -311,4 +335,16 @@ function newestHistoryTimeline(): number {
   } catch {
     return 0;
   }
+}
+
+/** What pg_controldata says of the cluster's state and its latest checkpoint. */
+export function parseControlData(text: string): { state?: string; position: Position } {
+  const field = (label: string) => new RegExp(`^${label}:[ \\t]*(.+?)[ \\t]*$`, "m").exec(text)?.[1];
+  return {
+    state: field("Database cluster state"),
+    position: {
+      lsn: parseLsn(field("Latest checkpoint location")) ?? 0n,
+      timeline: Number(field("Latest checkpoint's TimeLineID") ?? 0),
+    },
+  };
 }
