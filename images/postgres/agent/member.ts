@@ -1051,7 +1051,9 @@ export class Member {
     if (this.phase !== "standby") return { ok: false, reason: `${this.me.name} is ${this.phase}` };
     const minLsn = BigInt(body.minLsn);
     const deadline = this.now() + 3000;
-    while ((this.position()?.lsn ?? -1n) < minLsn) {
+    // minLsn is where the leaver's shutdown checkpoint record begins: received past it, that record is here too
+    // (it is sent whole), even when the leaver handed over before its postmaster exited.
+    while ((this.position()?.lsn ?? -1n) <= minLsn) {
       if (this.now() > deadline) return { ok: false, reason: `${this.me.name} did not receive the final WAL (${formatLsn(minLsn)})` };
       await sleep(25);
       await this.refreshPostgres();
