@@ -13,7 +13,8 @@
  * one summary line. Needs `npm run testbed:up`.
  */
 import { multiHostUrl } from "../components/app/dbEnv";
-import { loadFromEngine, readUserOf, type StackConfig } from "../components/config";
+import { loadFromEngine, type StackConfig } from "../components/config";
+import { activeLogin, LOGINS } from "../components/config/loginSlots";
 import { ENDPOINTS, POSTGRES_PORT } from "../components/contract";
 import { serviceName } from "../components/names";
 import { healEverything, members, psql, waitFullRedundancy, type Member } from "../tests/harness/cluster";
@@ -54,8 +55,10 @@ function option(args: string[], name: string, fallback: number): number {
 
 /** Connection strings for each path, as the client container reaches them. */
 function pathTargets(config: StackConfig, primary: string): Record<string, string> {
-  const { name: database, user } = config.database;
-  const reader = readUserOf(config.database);
+  const { name: database } = config.database;
+  // The roles applications log in through now (the rotation slot in force).
+  const user = activeLogin(config.database, "app").role;
+  const reader = activeLogin(config.database, "reader").role;
   const conninfo = (host: string, port: number, role: string) => `host=${host} port=${port} user=${role} dbname=${database} connect_timeout=5`;
   const endpoints = { rw: ENDPOINTS.rw, ro: ENDPOINTS.ro, port: POSTGRES_PORT, database, user, readUser: reader, members: DATA };
   return {
@@ -143,8 +146,9 @@ async function main(): Promise<void> {
   progress(`primary ${primaryMember.name}, standbys ${standbys.map((member) => member.name).join(", ")}`);
 
   try {
-    const client = await startClient(STACK, ["app", "reader"]);
-    await inClient(client, pgpassScript([{ user: config.database.user, credential: "app" }, { user: readUserOf(config.database), credential: "reader" }]), 10_000);
+    const logins = LOGINS.map((login) => activeLogin(config.database, login));
+    const client = await startClient(STACK, logins.map((login) => login.credential));
+    await inClient(client, pgpassScript(logins.map((login) => ({ user: login.role, credential: login.credential }))), 10_000);
     await startControl(STACK, primaryMember.name, standbys.map((member) => member.name));
     const targets = pathTargets(config, primaryMember.name);
 

@@ -36,13 +36,26 @@ async function waitRunning(service: string, replicas: number, timeoutMs = 120_00
   }
 }
 
-/** The client: sleeps, so the bench can exec pgbench in it; on the manager's node. */
+/**
+ * The client: sleeps, so the bench can exec pgbench in it; on the manager's node.
+ * It mounts the login secrets it is given from whichever of the stack's services
+ * holds them (the members hold none: the backup repository's login keeper holds
+ * every slot's, a split app the active ones).
+ */
 export async function startClient(stack: string, credentials: string[]): Promise<RunningTask> {
   const docker = await managerApi();
   const member = await specOf(serviceName(stack, "pgnode1"));
   const wanted = new Set(credentials.map(secretFile));
-  const secrets = (member.TaskTemplate.ContainerSpec.Secrets as any[]).filter((secret) => wanted.has(secret.File.Name));
-  if (secrets.length !== wanted.size) throw new Error(`${stack}: pgnode1 does not hold every credential of ${credentials.join(", ")}`);
+  const found = new Map<string, any>();
+  const services: any[] = await docker.listServices({ filters: { name: [`${stack}_`] } });
+  for (const service of services) {
+    for (const secret of (service.Spec.TaskTemplate.ContainerSpec.Secrets ?? []) as any[]) {
+      if (wanted.has(secret.File.Name)) found.set(secret.File.Name, secret);
+    }
+  }
+  const missing = [...wanted].filter((file) => !found.has(file));
+  if (missing.length > 0) throw new Error(`${stack}: no service of the stack mounts ${missing.join(", ")}`);
+  const secrets = [...found.values()];
   await docker.createService({
     Name: CLIENT_SERVICE,
     Labels: LABELS,

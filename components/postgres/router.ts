@@ -40,7 +40,10 @@ export class Router extends pulumi.ComponentResource {
         labels: labelList({ ...ownerLabels(stack, "router"), "pgswarm.router": mode }),
         mode: { replicated: { replicas: config.database.router.replicas } },
         endpointSpec: { mode: "dnsrr" },
-        updateConfig: { parallelism: 1, order: "start-first", failureAction: "rollback", monitor: "15s" },
+        // One router task failing to start is tolerated (a Swarm glitch such as an overlay address still held by a task
+        // that is stopping on that node: "Address already in use"); it restarts with the new spec. A rollback would leave
+        // the service on the old spec while the stack's state says it is updated. All of them failing still rolls back.
+        updateConfig: { parallelism: 1, order: "start-first", failureAction: "rollback", maxFailureRatio: "0.5", monitor: "15s" },
         taskSpec: {
           containerSpec: {
             image: args.image,

@@ -6,6 +6,7 @@
 import type { Writer as WriterClass } from "../harness/writer";
 import { requireTestbed } from "../harness/testbed";
 import { DEMO_PORT, replicatedStack } from "./stacks";
+import { edit as applyEdit, lostCommits as lostCommitsOf, type EditOptions, type EditTarget } from "./edits";
 import { deployTwice, destroyStack } from "./support";
 
 jest.setTimeout(900_000);
@@ -31,24 +32,15 @@ function standalone(credentialsRotation = 0): Record<string, unknown> {
 let cluster: typeof import("../harness/cluster");
 let swarm: typeof import("../harness/swarm");
 
-async function startWriter(name: string, options: { retryRefused?: boolean } = {}): Promise<WriterClass> {
-  const { Writer } = require("../harness/writer") as typeof import("../harness/writer");
-  const { appTargets } = require("../harness/chaos") as typeof import("../harness/chaos");
-  const writer = new Writer({ targets: await appTargets(STACK, APP_PORT), prefix: `${name}-${Date.now()}`, ...options }).start();
-  await swarm.eventually(async () => {
-    if (writer.acknowledged().length < 10) throw new Error(`the writer has not settled (${writer.acknowledged().length} acknowledged)`);
-  }, 120_000, 200);
-  return writer;
-}
-
-/** Acknowledged values missing from the table, read on the member that leads now. */
-async function lostCommits(writer: WriterClass, members: string[]): Promise<string[]> {
-  const values = writer.acknowledged().map((attempt) => attempt.value);
-  const leader = (await cluster.primary(STACK, members)) ?? (await cluster.members(STACK, members))[0];
-  const prefix = writer.attempts[0].value.replace(/-\d+$/, "");
-  const present = new Set((await cluster.psql(leader, `SELECT value FROM items WHERE value LIKE '${prefix}-%'`)).split("\n").filter(Boolean));
-  return values.filter((value) => !present.has(value));
-}
+const TARGET: EditTarget = { stack: STACK, appPort: APP_PORT, sampled: DATA };
+const edit = (name: string, config: Record<string, unknown>, dataMembers: string[], options: EditOptions = {}) => {
+  const done = applyEdit(TARGET, name, config, dataMembers, options);
+  return done.finally(() => {
+    cluster = require("../harness/cluster");
+    swarm = require("../harness/swarm");
+  });
+};
+const lostCommits = (writer: WriterClass, members: string[]) => lostCommitsOf(TARGET, writer, members);
 
 beforeAll(async () => {
   await requireTestbed();
@@ -65,45 +57,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (!process.env.PGSWARM_E2E_KEEP) await destroyStack(STACK);
 });
-
-/**
- * Applies an edit with the writer running and waits until the new shape is at full redundancy;
- * prints the longest write pause and returns the writer for the checks.
- */
-async function edit(
-  name: string,
-  config: Record<string, unknown>,
-  dataMembers: string[],
-  options: { retryRefused?: boolean; until?: () => Promise<unknown> } = {},
-): Promise<{ writer: WriterClass; leader: string }> {
-  const writer = await startWriter(name, { retryRefused: options.retryRefused });
-  // Every member of either shape, sampled as the chaos tests do: two of them must never accept writes at once.
-  const { RoleSampler } = require("../harness/roles") as typeof import("../harness/roles");
-  const sampler = new RoleSampler(STACK, DATA).start();
-  const editAt = Date.now();
-  try {
-    await deployTwice(STACK, config);
-    cluster = require("../harness/cluster");
-    swarm = require("../harness/swarm");
-    await swarm.waitConverged(STACK);
-    const synchronous = (config["pgswarm:database"] as { synchronous?: string }).synchronous !== "off";
-    const leader = await cluster.waitFullRedundancy(STACK, dataMembers, undefined, 300_000, { synchronous });
-    if (options.until) await options.until();
-    const redundantAt = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 2000)); // writes in the new shape too
-    await writer.stop();
-    await sampler.stop();
-    expect(sampler.overlaps()).toEqual([]);
-    process.stdout.write(
-      `edit ${name}: longest write pause ${writer.longestGap(editAt, redundantAt)} ms, full redundancy ${redundantAt - editAt} ms after the deploy began, ` +
-        `${writer.acknowledged().length}/${writer.attempts.length} acknowledged\n`,
-    );
-    return { writer, leader: leader.name };
-  } finally {
-    await writer.stop();
-    await sampler.stop();
-  }
-}
 
 describe("topology edits with the app writing", () => {
   it("standalone → replicated: pgnode1 keeps its data and leads, the new members clone from it, no acknowledged commit lost", async () => {

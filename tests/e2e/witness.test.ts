@@ -2,13 +2,16 @@
  * Two data members and a witness (the smallest replicated stack that survives
  * a member's loss without a split brain): the witness votes and renews leases
  * but holds no data. Kill and cut the primary, with the same writer and role
- * sampler as the three-member chaos tests.
+ * sampler as the three-member chaos tests. Then grow it as an operator would,
+ * with the app writing: a third data member where the witness was, and a
+ * member's slot moved to a node that carried none.
  */
 import type * as Chaos from "../harness/chaos";
 import type * as Cluster from "../harness/cluster";
 import type * as Scenarios from "../harness/scenarios";
 import { requireTestbed } from "../harness/testbed";
 import { DEMO_PORT, replicatedStack } from "./stacks";
+import { edit, lostCommits, type EditTarget } from "./edits";
 import { deployTwice, destroyStack } from "./support";
 
 jest.setTimeout(900_000);
@@ -19,6 +22,23 @@ const APP_PORT = DEMO_PORT + 1;
 let chaos: typeof Chaos;
 let cluster: typeof Cluster;
 let scenarios: typeof Scenarios;
+const THREE = ["pgnode1", "pgnode2", "pgnode3"];
+const TARGET: EditTarget = { stack: STACK, appPort: APP_PORT, sampled: THREE };
+
+/** 2 + witness grown to 3 data members: pgnode3 where the witness was (that node now carries backups). */
+function threeDataMembers(placement: Record<string, string> = { pgnode1: "pgw1", pgnode2: "pgw2", pgnode3: "pgm" }): Record<string, unknown> {
+  const base = replicatedStack({ shape: "witness", appPort: APP_PORT });
+  const nodes = base["pgswarm:nodes"] as Record<string, { backups?: boolean }>;
+  const { witness: _witness, ...database } = base["pgswarm:database"] as Record<string, unknown>;
+  const carrying = new Set(Object.values(placement));
+  return {
+    ...base,
+    // Nodes are added after the existing ones; the repository stays where it is, pinned.
+    "pgswarm:nodes": { ...nodes, pgm: { ...nodes.pgm, backups: true }, ...(carrying.has("pgw3") ? { pgw3: { backups: true } } : {}) },
+    "pgswarm:database": { ...database, nodes: 3, placement },
+    "pgswarm:backups": { node: "pgw2" },
+  };
+}
 
 beforeAll(async () => {
   await requireTestbed();
@@ -71,5 +91,38 @@ describe("replicated, 2 data members and a witness", () => {
   it("cut the primary's node off the network and heal it: writes resume on the other member, the old primary rejoins", async () => {
     const result = await run("cut-primary");
     expect(result.primaryAfter).not.toBe(result.primaryBefore);
+  });
+
+  it("2 data members + witness → 3 data members: pgnode3 clones where the witness was, the witness goes, no acknowledged commit lost", async () => {
+    const swarm = require("../harness/swarm") as typeof import("../harness/swarm");
+    const { writer } = await edit(TARGET, "witness-to-three", threeDataMembers(), THREE);
+    expect(await lostCommits(TARGET, writer, THREE)).toEqual([]);
+    const services = (await swarm.stackServices(STACK)).map((service) => service.Spec.Name);
+    expect(services).not.toContain(`${STACK}_${WITNESS}`);
+    const [pgnode3] = await (require("../harness/cluster") as typeof Cluster).members(STACK, ["pgnode3"]);
+    expect(pgnode3.node).toBe("pgm");
+    expect(pgnode3.status).toMatchObject({ kind: "data", role: "standby" });
+  });
+
+  it("a standby's slot moved to a node that carried none: it clones afresh there, its old volume stays, the other members keep running, no acknowledged commit lost", async () => {
+    const swarm = require("../harness/swarm") as typeof import("../harness/swarm");
+    const members = await (require("../harness/cluster") as typeof Cluster).members(STACK, THREE);
+    const mover = members.find((member) => member.status?.role === "standby")!;
+    const stayers = THREE.filter((name) => name !== mover.name);
+    const tasksOf = async (names: string[]) =>
+      Object.fromEntries(await Promise.all(names.map(async (name) => [name, (await swarm.runningTasks(`${STACK}_${name}`)).map((task) => task.taskId)])));
+    const before = await tasksOf(stayers);
+    const placement = Object.fromEntries(members.map((member) => [member.name, member.name === mover.name ? "pgw3" : member.node]));
+
+    const { writer } = await edit(TARGET, "slot-move", threeDataMembers(placement), THREE);
+    expect(await lostCommits(TARGET, writer, THREE)).toEqual([]);
+    expect((await swarm.runningTasks(`${STACK}_${mover.name}`)).map((task) => task.node)).toEqual(["pgw3"]);
+    expect(await tasksOf(stayers)).toEqual(before);
+    const volumes = await swarm.volumesOn(STACK);
+    // The old volume is never deleted (an operator removes it once sure); the member cloned into a new one.
+    expect(volumes).toEqual(expect.arrayContaining([
+      { node: mover.node, name: `${STACK}_${mover.name}_data` },
+      { node: "pgw3", name: `${STACK}_${mover.name}_data` },
+    ]));
   });
 });

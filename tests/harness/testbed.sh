@@ -1,7 +1,8 @@
 #!/bin/bash
-# The e2e testbed: a Docker Swarm of three nodes on one machine. Each node is a
-# network namespace with its own dockerd (manager pgm, workers pgw1 and pgw2),
-# linked by a bridge. The host's own dockerd only builds the images, which are
+# The e2e testbed: a Docker Swarm of four nodes on one machine. Each node is a
+# network namespace with its own dockerd, linked by a bridge: pgm, pgw1 and pgw2
+# are the three managers (and carry the stacks' members), pgw3 is a worker that
+# no stack uses until a test moves a member's slot onto it. The host's own dockerd only builds the images, which are
 # then loaded into every node. `up` first tears down whatever it finds.
 #
 #   testbed.sh up      tear down, then build the swarm and the images
@@ -11,7 +12,8 @@
 #   testbed.sh env     print the variables the e2e tests read
 set -Eeuo pipefail
 
-NODES=(pgm pgw1 pgw2)
+NODES=(pgm pgw1 pgw2 pgw3)
+MANAGERS=(pgm pgw1 pgw2)
 MANAGER=pgm
 BRIDGE=pgswarm0
 SUBNET_PREFIX=192.168.213
@@ -28,6 +30,7 @@ node_addr() {
     pgm) echo "$SUBNET_PREFIX.10" ;;
     pgw1) echo "$SUBNET_PREFIX.11" ;;
     pgw2) echo "$SUBNET_PREFIX.12" ;;
+    pgw3) echo "$SUBNET_PREFIX.13" ;;
   esac
 }
 node_sock() { echo "unix://$RUN_DIR/$1.sock"; }
@@ -178,13 +181,16 @@ wait_node() {
 
 # Three managers, as a production swarm has: a node cut off the network leaves the
 # other two with the control plane (a single manager cut off would make Swarm
-# restart every task on the workers once the network heals).
+# restart every task on the workers once the network heals). The rest join as workers.
 form_swarm() {
-  local token
+  local manager_token worker_token
   on_node "$MANAGER" swarm init --advertise-addr "$(node_addr "$MANAGER")" >/dev/null
-  token=$(on_node "$MANAGER" swarm join-token -q manager)
+  manager_token=$(on_node "$MANAGER" swarm join-token -q manager)
+  worker_token=$(on_node "$MANAGER" swarm join-token -q worker)
   for node in "${NODES[@]}"; do
     [ "$node" = "$MANAGER" ] && continue
+    local token=$worker_token
+    if [[ " ${MANAGERS[*]} " == *" $node "* ]]; then token=$manager_token; fi
     on_node "$node" swarm join --token "$token" --advertise-addr "$(node_addr "$node")" "$(node_addr "$MANAGER"):2377" >/dev/null
   done
   on_node "$MANAGER" node ls

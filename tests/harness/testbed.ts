@@ -2,10 +2,12 @@
 import Docker from "dockerode";
 
 export const RUN_DIR = "/run/pgswarm-testbed";
-export const NODES = ["pgm", "pgw1", "pgw2"] as const;
+/** pgm, pgw1 and pgw2 are the managers and carry the stacks; pgw3, a worker, is the spare a slot moves to. */
+export const NODES = ["pgm", "pgw1", "pgw2", "pgw3"] as const;
 export type NodeName = (typeof NODES)[number];
 export const MANAGER: NodeName = "pgm";
-export const NODE_ADDRESS: Record<NodeName, string> = { pgm: "192.168.213.10", pgw1: "192.168.213.11", pgw2: "192.168.213.12" };
+export const MANAGERS: readonly NodeName[] = ["pgm", "pgw1", "pgw2"];
+export const NODE_ADDRESS: Record<NodeName, string> = { pgm: "192.168.213.10", pgw1: "192.168.213.11", pgw2: "192.168.213.12", pgw3: "192.168.213.13" };
 
 export const nodeSocket = (node: NodeName) => `${RUN_DIR}/${node}.sock`;
 export const nodeHost = (node: NodeName) => `unix://${nodeSocket(node)}`;
@@ -19,7 +21,7 @@ let lastManager: { node: NodeName; at: number } | undefined;
  */
 export async function managerApi(): Promise<Docker> {
   if (lastManager && Date.now() - lastManager.at < 2000) return dockerOn(lastManager.node);
-  const order = [MANAGER, ...NODES.filter((node) => node !== MANAGER)];
+  const order = [MANAGER, ...MANAGERS.filter((node) => node !== MANAGER)];
   let lastError: unknown;
   for (const node of order) {
     try {

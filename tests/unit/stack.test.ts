@@ -51,12 +51,20 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
     expect(constraints.size).toBe(dbServices(stack).length);
   });
 
-  it("puts each pinning label on the node the stack file names", () => {
+  it("puts each pinning label on the node the stack file names, as a resource of its own that the member depends on", () => {
     const placement = stackFileConfig(stack)["pgswarm:database"].placement as Record<string, string>;
     const labels = ofType(runs[stack], NODE_LABELS);
     for (const [slot, node] of Object.entries(placement)) {
-      const onNode = labels.find((resource) => resource.inputs.node === node)!;
-      expect(onNode.inputs.labels[`pgswarm.${stack}.pgnode`]).toBe(slot.replace("pgnode", ""));
+      const pin = labels.find((resource) => resource.name === `${stack}-pin-${slot}`)!;
+      expect(pin.inputs.node).toBe(node);
+      expect(pin.inputs.labels).toEqual({ [`pgswarm.${stack}.pgnode`]: slot.replace("pgnode", "") });
+      const member = serviceNamed(runs[stack], `${stack}_${slot}`);
+      expect(member.dependencies).toContain(pin.urn);
+    }
+    // The nodes' own label resources set no pin, and never remove one (pins moved out of them).
+    for (const resource of labels.filter((candidate) => candidate.name.startsWith(`${stack}-node-`))) {
+      expect(resource.inputs.labels[`pgswarm.${stack}.pgnode`]).toBeUndefined();
+      expect(resource.inputs.keep).toEqual([`pgswarm.${stack}.pgnode`, `pgswarm.${stack}.witness`]);
     }
   });
 
@@ -217,6 +225,13 @@ describe("application services", () => {
     expect(web.updateConfig).toMatchObject({ order: "start-first", failureAction: "rollback" });
     expect(web.endpointSpec.ports).toEqual([{ publishedPort: 443, targetPort: 8443, protocol: "tcp", publishMode: "ingress" }]);
     expect(web.taskSpec.placement.constraints).toEqual(["node.labels.role == app"]);
+  });
+
+  it("routers roll start-first and tolerate one task of two failing to start (a Swarm glitch), rolling back only when more fail", () => {
+    const router = serviceNamed(runs.prod, "prod_db-rw").inputs;
+    expect(router.mode.replicated.replicas).toBe(2);
+    // Swarm rolls back when failed / tasks > maxFailureRatio: 1 of 2 is tolerated, 2 of 2 is not.
+    expect(router.updateConfig).toMatchObject({ order: "start-first", failureAction: "rollback", maxFailureRatio: "0.5" });
   });
 
   it("a service publishing a host-mode port updates stop-first: a second task could not bind the port on the node", async () => {
