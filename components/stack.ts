@@ -9,7 +9,7 @@ import type { StackConfig } from "./config";
 import { DEMO_APP_IMAGE, LocalImages } from "./images";
 import { Monitoring } from "./monitoring";
 import { BACKUP_REPO_HOST } from "./contract";
-import { dbMembers, memberPinKeys, memberPins, ownedNodeLabels, PostgresCluster, type DbEndpoints } from "./postgres";
+import { dbMembers, ownedNodeLabels, PostgresCluster, type DbEndpoints } from "./postgres";
 import { Credentials, Networks, NodeLabels } from "./swarm";
 
 export interface StackArgs {
@@ -31,13 +31,7 @@ export class Stack extends pulumi.ComponentResource {
     const { stack, config } = args;
 
     const nodeLabels = Object.entries(ownedNodeLabels(stack, config)).map(
-      ([node, labels]) => new NodeLabels(`${name}-node-${node}`, { dockerHost: args.dockerHost, node, labels, keep: memberPinKeys(stack) }, { parent: this }),
-    );
-    const pins = Object.fromEntries(
-      Object.entries(memberPins(stack, config)).map(([member, pin]) => [
-        member,
-        new NodeLabels(`${name}-pin-${member}`, { dockerHost: args.dockerHost, node: pin.node, labels: pin.labels }, { parent: this, dependsOn: nodeLabels }),
-      ]),
+      ([node, labels]) => new NodeLabels(`${name}-node-${node}`, { dockerHost: args.dockerHost, node, labels }, { parent: this }),
     );
     const networks = new Networks(`${name}-net`, { stack, config: config.networks }, { parent: this });
     const credentials = new Credentials(
@@ -102,7 +96,6 @@ export class Stack extends pulumi.ComponentResource {
         // The repository comes first and goes last: a primary archives from its first minute, and a
         // stopping member archives its last WAL on the way down.
         membersDependOn: [backups.repository.service],
-        pins,
       },
       // Pinned services would sit pending until their node labels exist.
       { parent: this, dependsOn: nodeLabels },

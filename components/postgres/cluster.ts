@@ -24,8 +24,6 @@ export interface ClusterArgs {
   tls: Record<string, HostTls>;
   /** What every member needs before it starts and after it stops: the backup repository. */
   membersDependOn: pulumi.Resource[];
-  /** Each member's pin (its node label): the member is created after it and deleted before it. */
-  pins: Record<string, pulumi.Resource>;
 }
 
 export interface DbEndpoints {
@@ -80,7 +78,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
           sharedConfigs,
           secrets: member.kind === "data" ? [...secrets, ...tlsFiles(args.tls[member.name])] : secrets,
         },
-        { parent: this, dependsOn: [...args.membersDependOn, args.pins[member.name], ...(previous ? [previous] : [])] },
+        { parent: this, dependsOn: [...args.membersDependOn, ...(previous ? [previous] : [])] },
       );
       nodes.set(member.name, node);
       previous = node;

@@ -46,29 +46,18 @@ export function dbMembers(stack: string, config: StackConfig): DbMember[] {
 
 export const placementConstraint = (member: DbMember) => `node.labels.${member.label.key} == ${member.label.value}`;
 
-/**
- * The labels pgswarm owns on each Swarm node: the user's, the backups mark and the repository's pin.
- * The members' pins are resources of their own (memberPins): a pin goes only after its member's
- * service is gone, so a member leaving a node (the witness, when a third data member takes its
- * place) keeps running until the deploy removes it, instead of being stopped by Swarm the moment
- * its label disappears.
- */
+/** The labels pgswarm owns on each Swarm node: the user's, the backups mark, the DB pins and the repository's pin. */
 export function ownedNodeLabels(stack: string, config: StackConfig): Record<string, Record<string, string>> {
   const owned: Record<string, Record<string, string>> = {};
   for (const [node, spec] of Object.entries(config.nodes)) {
     owned[node] = { ...spec.labels, ...claimLabel(stack, Object.keys(spec.labels)), ...(spec.backups ? { [backupsLabelKey(stack)]: "true" } : {}) };
   }
+  for (const member of dbMembers(stack, config)) {
+    owned[member.swarmNode] = { ...owned[member.swarmNode], [member.label.key]: member.label.value };
+  }
   const repositoryNode = repositoryNodeOf(config);
   if (repositoryNode) owned[repositoryNode] = { ...owned[repositoryNode], [repositoryLabelKey(stack)]: "true" };
   return owned;
-}
-
-/** The keys of the members' pins: the per-node label resources leave them to the pins (stacks whose node resources set them before). */
-export const memberPinKeys = (stack: string): string[] => [slotLabelKey(stack), witnessLabelKey(stack)];
-
-/** Each member's pin: the one label on the one node that carries it. */
-export function memberPins(stack: string, config: StackConfig): Record<string, { node: string; labels: Record<string, string> }> {
-  return Object.fromEntries(dbMembers(stack, config).map((member) => [member.name, { node: member.swarmNode, labels: { [member.label.key]: member.label.value } }]));
 }
 
 /**

@@ -17,11 +17,6 @@ export interface NodeLabelsInputs {
   node: string;
   /** The labels pgswarm owns on this node. */
   labels: Record<string, string>;
-  /**
-   * Label keys this resource set before but must not remove when it stops setting them: another
-   * resource of the stack owns them now (a member's pin, which moved to a resource of its own).
-   */
-  keep?: string[];
 }
 
 export interface NodeLabelsOutputs extends NodeLabelsInputs {
@@ -66,12 +61,6 @@ export async function applyNodeLabels(
   }
 }
 
-/** The labels an update may remove: those it set before, except the keys another resource took over (`keep`). */
-export function releasableLabels(previous: Record<string, string>, keep: string[] = []): Record<string, string> {
-  const handedOver = new Set(keep);
-  return Object.fromEntries(Object.entries(previous).filter(([key]) => !handedOver.has(key)));
-}
-
 export const nodeLabelsProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: NodeLabelsInputs) {
     const nodeId = await applyNodeLabels(inputs.dockerHost, inputs.node, {}, inputs.labels);
@@ -88,7 +77,7 @@ export const nodeLabelsProvider: pulumi.dynamic.ResourceProvider = {
     };
   },
   async update(_id: string, olds: NodeLabelsOutputs, news: NodeLabelsInputs) {
-    const nodeId = await applyNodeLabels(news.dockerHost, olds.nodeId, releasableLabels(olds.labels ?? {}, news.keep), news.labels);
+    const nodeId = await applyNodeLabels(news.dockerHost, olds.nodeId, olds.labels ?? {}, news.labels);
     return { outs: { ...news, nodeId } };
   },
   async delete(_id: string, props: NodeLabelsOutputs) {

@@ -9,7 +9,7 @@
 import type * as Chaos from "../harness/chaos";
 import type * as Cluster from "../harness/cluster";
 import type * as Scenarios from "../harness/scenarios";
-import { requireTestbed } from "../harness/testbed";
+import { requireTestbed, SPARE_NODE } from "../harness/testbed";
 import { DEMO_PORT, replicatedStack } from "./stacks";
 import { edit, lostCommits, type EditTarget } from "./edits";
 import { deployTwice, destroyStack } from "./support";
@@ -34,7 +34,7 @@ function threeDataMembers(placement: Record<string, string> = { pgnode1: "pgw1",
   return {
     ...base,
     // Nodes are added after the existing ones; the repository stays where it is, pinned.
-    "pgswarm:nodes": { ...nodes, pgm: { ...nodes.pgm, backups: true }, ...(carrying.has("pgw3") ? { pgw3: { backups: true } } : {}) },
+    "pgswarm:nodes": { ...nodes, pgm: { ...nodes.pgm, backups: true }, ...(carrying.has(SPARE_NODE) ? { [SPARE_NODE]: { backups: true } } : {}) },
     "pgswarm:database": { ...database, nodes: 3, placement },
     "pgswarm:backups": { node: "pgw2" },
   };
@@ -56,7 +56,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cluster?.healEverything();
-  if (!process.env.PGSWARM_E2E_KEEP) await destroyStack(STACK);
+  if (process.env.PGSWARM_E2E_KEEP) return;
+  await destroyStack(STACK);
+  // The spare node takes nothing again (the slot-move test opened it), after the member there is gone.
+  await (require("../harness/testbed") as typeof import("../harness/testbed")).setSpareAvailability("drain");
 });
 
 async function run(name: string): Promise<Chaos.ScenarioResult> {
@@ -112,17 +115,20 @@ describe("replicated, 2 data members and a witness", () => {
     const tasksOf = async (names: string[]) =>
       Object.fromEntries(await Promise.all(names.map(async (name) => [name, (await swarm.runningTasks(`${STACK}_${name}`)).map((task) => task.taskId)])));
     const before = await tasksOf(stayers);
-    const placement = Object.fromEntries(members.map((member) => [member.name, member.name === mover.name ? "pgw3" : member.node]));
+    const { setSpareAvailability } = require("../harness/testbed") as typeof import("../harness/testbed");
+    const placement = Object.fromEntries(members.map((member) => [member.name, member.name === mover.name ? SPARE_NODE : member.node]));
+    // A node that carried nothing: the testbed's spare, opened to tasks for this test only.
+    await setSpareAvailability("active");
 
     const { writer } = await edit(TARGET, "slot-move", threeDataMembers(placement), THREE);
     expect(await lostCommits(TARGET, writer, THREE)).toEqual([]);
-    expect((await swarm.runningTasks(`${STACK}_${mover.name}`)).map((task) => task.node)).toEqual(["pgw3"]);
+    expect((await swarm.runningTasks(`${STACK}_${mover.name}`)).map((task) => task.node)).toEqual([SPARE_NODE]);
     expect(await tasksOf(stayers)).toEqual(before);
     const volumes = await swarm.volumesOn(STACK);
     // The old volume is never deleted (an operator removes it once sure); the member cloned into a new one.
     expect(volumes).toEqual(expect.arrayContaining([
       { node: mover.node, name: `${STACK}_${mover.name}_data` },
-      { node: "pgw3", name: `${STACK}_${mover.name}_data` },
+      { node: SPARE_NODE, name: `${STACK}_${mover.name}_data` },
     ]));
   });
 });

@@ -1,8 +1,8 @@
 #!/bin/bash
 # The e2e testbed: a Docker Swarm of four nodes on one machine. Each node is a
 # network namespace with its own dockerd, linked by a bridge: pgm, pgw1 and pgw2
-# are the three managers (and carry the stacks' members), pgw3 is a worker that
-# no stack uses until a test moves a member's slot onto it. The host's own dockerd only builds the images, which are
+# are the three managers (and carry the stacks), pgw3 is a spare worker, drained
+# (Swarm places nothing there) until a test moves a member's slot onto it. The host's own dockerd only builds the images, which are
 # then loaded into every node. `up` first tears down whatever it finds.
 #
 #   testbed.sh up      tear down, then build the swarm and the images
@@ -14,6 +14,7 @@ set -Eeuo pipefail
 
 NODES=(pgm pgw1 pgw2 pgw3)
 MANAGERS=(pgm pgw1 pgw2)
+SPARE=pgw3
 MANAGER=pgm
 BRIDGE=pgswarm0
 SUBNET_PREFIX=192.168.213
@@ -193,6 +194,7 @@ form_swarm() {
     if [[ " ${MANAGERS[*]} " == *" $node "* ]]; then token=$manager_token; fi
     on_node "$node" swarm join --token "$token" --advertise-addr "$(node_addr "$node")" "$(node_addr "$MANAGER"):2377" >/dev/null
   done
+  on_node "$MANAGER" node update --availability drain "$SPARE" >/dev/null
   on_node "$MANAGER" node ls
 }
 

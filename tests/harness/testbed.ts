@@ -2,11 +2,12 @@
 import Docker from "dockerode";
 
 export const RUN_DIR = "/run/pgswarm-testbed";
-/** pgm, pgw1 and pgw2 are the managers and carry the stacks; pgw3, a worker, is the spare a slot moves to. */
+/** pgm, pgw1 and pgw2 are the managers and carry the stacks; pgw3, a drained worker, is the spare a slot moves to. */
 export const NODES = ["pgm", "pgw1", "pgw2", "pgw3"] as const;
 export type NodeName = (typeof NODES)[number];
 export const MANAGER: NodeName = "pgm";
 export const MANAGERS: readonly NodeName[] = ["pgm", "pgw1", "pgw2"];
+export const SPARE_NODE: NodeName = "pgw3";
 export const NODE_ADDRESS: Record<NodeName, string> = { pgm: "192.168.213.10", pgw1: "192.168.213.11", pgw2: "192.168.213.12", pgw3: "192.168.213.13" };
 
 export const nodeSocket = (node: NodeName) => `${RUN_DIR}/${node}.sock`;
@@ -82,4 +83,24 @@ export async function waitSwarmSettled(timeoutMs = 120_000): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error(`the testbed swarm did not settle: ${last}`);
+}
+
+/**
+ * The spare node takes tasks (active) or none (drained, as the testbed starts it): only the test
+ * that moves a slot there opens it, so every other test runs on the three nodes alone.
+ */
+export async function setSpareAvailability(availability: "active" | "drain"): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const docker = await managerApi();
+    const nodes: any[] = await docker.listNodes();
+    const spare = nodes.find((node) => node.Description?.Hostname === SPARE_NODE);
+    if (!spare) throw new Error(`the testbed has no ${SPARE_NODE}`);
+    if (spare.Spec.Availability === availability) return;
+    try {
+      await docker.getNode(spare.ID).update({ ...spare.Spec, Availability: availability, version: spare.Version.Index });
+      return;
+    } catch (error) {
+      if (attempt >= 5 || !/out of sequence|leader/i.test(String((error as Error).message))) throw error;
+    }
+  }
 }

@@ -51,20 +51,12 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
     expect(constraints.size).toBe(dbServices(stack).length);
   });
 
-  it("puts each pinning label on the node the stack file names, as a resource of its own that the member depends on", () => {
+  it("puts each pinning label on the node the stack file names", () => {
     const placement = stackFileConfig(stack)["pgswarm:database"].placement as Record<string, string>;
     const labels = ofType(runs[stack], NODE_LABELS);
     for (const [slot, node] of Object.entries(placement)) {
-      const pin = labels.find((resource) => resource.name === `${stack}-pin-${slot}`)!;
-      expect(pin.inputs.node).toBe(node);
-      expect(pin.inputs.labels).toEqual({ [`pgswarm.${stack}.pgnode`]: slot.replace("pgnode", "") });
-      const member = serviceNamed(runs[stack], `${stack}_${slot}`);
-      expect(member.dependencies).toContain(pin.urn);
-    }
-    // The nodes' own label resources set no pin, and never remove one (pins moved out of them).
-    for (const resource of labels.filter((candidate) => candidate.name.startsWith(`${stack}-node-`))) {
-      expect(resource.inputs.labels[`pgswarm.${stack}.pgnode`]).toBeUndefined();
-      expect(resource.inputs.keep).toEqual([`pgswarm.${stack}.pgnode`, `pgswarm.${stack}.witness`]);
+      const onNode = labels.find((resource) => resource.inputs.node === node)!;
+      expect(onNode.inputs.labels[`pgswarm.${stack}.pgnode`]).toBe(slot.replace("pgnode", ""));
     }
   });
 

@@ -116,6 +116,8 @@ export class Member {
   private lastLeaderAt = monotonicMs(); // as if a leader was heard at start: no vote before a full timeout
   /** When a leader's heartbeat last arrived (none since start: undefined), for what this member tells its peers. */
   private heardLeaderAt?: number;
+  /** A long operation (bootstrap, clone, rejoin, start) ran in this round of the loop: its length is expected. */
+  private longOperationRan = false;
   private releasedTerm?: number;
   /** The term whose leader fenced itself and handed its lease back: no need to wait out the timeout to elect. */
   private fencedLeaderTerm?: number;
@@ -182,10 +184,17 @@ export class Member {
     void this.probeLoop();
     while (!this.stopping) {
       this.lastTickAt = monotonicMs();
+      const phase = this.phase;
+      this.longOperationRan = false;
       try {
         await this.tick();
       } catch (error) {
         log(`${this.phase}: ${(error as Error).message}`);
+      }
+      // A slow step delays what the loop decides (an election, a fence): say so, it explains a slow failover.
+      const tookMs = monotonicMs() - this.lastTickAt;
+      if (tookMs > this.timing.timeoutMs / 3 && !this.longOperationRan && phase !== "starting") {
+        this.waitLog(`slow loop: one round as ${phase} took ${tookMs} ms`);
       }
       await sleep(this.timing.tickMs);
     }
@@ -233,6 +242,7 @@ export class Member {
   /** One long operation at a time (bootstrap, clone, rejoin); heartbeats and votes are still answered meanwhile. */
   private async exclusive(phase: Phase, operation: () => Promise<void>): Promise<void> {
     this.busy = true;
+    this.longOperationRan = true;
     this.phase = phase;
     try {
       await operation();
@@ -497,7 +507,12 @@ export class Member {
     // Heard again meanwhile (a vote granted, a heartbeat) while this tick waited: no election. A leader
     // that fenced itself and said so is silent from then on.
     const silent = this.leaderFenced() || this.now() - this.lastLeaderAt >= this.timing.timeoutMs;
-    if (silent && this.electable()) await this.election(false);
+    if (!silent) return;
+    if (this.electable()) {
+      await this.election(false);
+    } else {
+      this.waitLog(`the leader is silent, but this standby cannot stand: ${this.position() === undefined ? "its WAL position is not known yet" : "it may lack acknowledged commits (not in the sync set)"}`);
+    }
   }
 
   private electable(): boolean {

@@ -45,11 +45,11 @@ describe("the e2e standalone stack", () => {
   };
 
   // 9 passwords, 10 secrets (8 passwords: two rotation slots for each login; the app's pgpass, the agents' key), 2 networks,
-  // 6 configs (4 shared, repmgr.conf, haproxy.cfg), 3 services, 3 nodes' labels and pgnode1's pin; and the backup repository:
+  // 6 configs (4 shared, repmgr.conf, haproxy.cfg), 3 services, 3 nodes' labels; and the backup repository:
   // 8 TLS resources (the CA's key and certificate; a key, request and certificate for pgnode1 and the repository),
   // 5 secrets (the CA, a certificate and key each), 3 configs (the members' restore conf, the repository's conf and
   // backups.json), 1 service.
-  const RESOURCES = 34 + 8 + 5 + 3 + 1;
+  const RESOURCES = 33 + 8 + 5 + 3 + 1;
 
   it("the first run creates everything once", () => {
     expect(first.changes).toBe(RESOURCES);

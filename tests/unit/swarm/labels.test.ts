@@ -1,5 +1,4 @@
 import { dockerConnection, mergeOwnedLabels, renderPgpass } from "../../../components/swarm";
-import { releasableLabels } from "../../../components/swarm/nodeLabels";
 
 describe("owned node labels", () => {
   it("sets wanted labels and keeps labels it never owned", () => {
@@ -25,20 +24,6 @@ describe("owned node labels", () => {
     // The last stack to let go removes it.
     const prodOwned = { role: "app", zone: "a", "pgswarm.claims.prod": "role,zone" };
     expect(mergeOwnedLabels({ role: "app", zone: "a", "pgswarm.claims.prod": "role,zone" }, prodOwned, {})).toEqual({});
-  });
-});
-
-describe("a member's pin handed over from the node's label resource to its own", () => {
-  it("is not removed by the node's resource when it stops setting it (the pin's resource sets it now)", () => {
-    const before = { role: "app", "pgswarm.prod.pgnode": "2", "pgswarm.prod.backups": "true" };
-    const released = releasableLabels(before, ["pgswarm.prod.pgnode", "pgswarm.prod.witness"]);
-    expect(released).toEqual({ role: "app", "pgswarm.prod.backups": "true" });
-    const node = { ...before, zone: "a" };
-    expect(mergeOwnedLabels(node, released, { role: "app" })).toEqual({ role: "app", "pgswarm.prod.pgnode": "2", zone: "a" });
-  });
-
-  it("without a hand-over, a label the resource stops setting is removed", () => {
-    expect(mergeOwnedLabels({ role: "app", "pgswarm.prod.pgnode": "2" }, releasableLabels({ role: "app", "pgswarm.prod.pgnode": "2" }), { role: "app" })).toEqual({ role: "app" });
   });
 });
 
