@@ -13,13 +13,9 @@ export const dbOnBackupNodes: StackValidationPolicy = {
   description: "DB data members run only on nodes marked for backups (nodes.<node>.backups: true): any of them may become the primary.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
-    // A node's labels come from several resources (its own, and the pins of the members it carries).
-    const byNode = new Map<string, Record<string, string>>();
-    for (const resource of args.resources.filter((candidate) => candidate.type === NODE_LABELS_TYPE)) {
-      const node = String(resource.props.node);
-      byNode.set(node, { ...byNode.get(node), ...((resource.props.labels ?? {}) as Record<string, string>) });
-    }
-    const nodeLabels = [...byNode].map(([node, labels]) => ({ node, labels }));
+    const nodeLabels = args.resources
+      .filter((resource) => resource.type === NODE_LABELS_TYPE)
+      .map((resource) => ({ node: String(resource.props.node), labels: (resource.props.labels ?? {}) as Record<string, string> }));
     for (const resource of args.resources.filter((candidate) => candidate.isType(docker.Service))) {
       const service = resource.asType(docker.Service)!;
       if (roleOf(service.labels) !== ROLES.pgnode) continue;

@@ -2,8 +2,9 @@
 # The e2e testbed: a Docker Swarm of four nodes on one machine. Each node is a
 # network namespace with its own dockerd, linked by a bridge: pgm, pgw1 and pgw2
 # are the three managers (and carry the stacks), pgw3 is a spare worker, drained
-# (Swarm places nothing there) until a test moves a member's slot onto it. The host's own dockerd only builds the images, which are
-# then loaded into every node. `up` first tears down whatever it finds.
+# (Swarm places nothing there) until a test moves a member's slot onto it. The
+# host's own dockerd only builds the images, which are then loaded into every
+# node. `up` first tears down whatever it finds.
 #
 #   testbed.sh up      tear down, then build the swarm and the images
 #   testbed.sh down    remove the nodes, their data and the link
