@@ -292,6 +292,13 @@ describe("npm run status", () => {
     const shown = watched.documents.find((entry) => entry.at > faultAt && sameMembers(leaders(entry.document), [result.primaryAfter]));
     const lagMs = shown ? shown.at - completedAt : Number.POSITIVE_INFINITY;
     process.stdout.write(`status --watch showed ${result.primaryAfter} as primary ${lagMs} ms after writes resumed (${watched.documents.length} documents)\n`);
+    if (lagMs > 2000) {
+      // What the watch printed from the fault on: when it came, when the ctl wrote it, and each member as shown.
+      const member = (entry: any) => (entry.unreachable ? `${entry.name}:unreachable` : `${entry.name}:${entry.role}${entry.leaseValid ? "+lease" : ""}/t${entry.term}`);
+      for (const entry of watched.documents.filter((entry) => entry.at > faultAt && entry.at < completedAt + 6000)) {
+        process.stdout.write(`  +${entry.at - faultAt} ms (ctl +${Date.parse(entry.document.at) - faultAt} ms) ${entry.document.members.map(member).join(" ")}\n`);
+      }
+    }
     expect(lagMs).toBeLessThanOrEqual(2000);
     expect(during?.code).toBe(3);
     expect(during?.document.warnings).toContain(`${result.primaryBefore}: its agent does not answer`);

@@ -40,7 +40,10 @@ export interface ScenarioResult {
   name: string;
   /** The longest time without an acknowledged write, from the fault until full redundancy (ms). */
   outageMs: number;
-  /** Fault → the first acknowledged write sent after it (ms): the writer resumed. */
+  /**
+   * Fault → the end of the longest write pause (ms): when writes resumed. Not the first acknowledgement of a write
+   * sent after the fault: one sent in the moment before a cut took effect is acknowledged before the pause begins.
+   */
   resumedMs: number;
   /** Heal (or fault, without heal) → full redundancy (ms). */
   redundancyMs: number;
@@ -94,7 +97,8 @@ export async function runScenario(
     }, 60_000, 200);
     const calledAt = Date.now();
     const faultAt = (await fault.inject(context)) ?? calledAt;
-    const resumedMs = await eventually(
+    // Writes must have resumed before heal() (node faults also hold for holdMs).
+    await eventually(
       async () => {
         const outage = writer.outageAfter(faultAt);
         if (outage === undefined) throw new Error(`${name}: no write acknowledged since the fault`);
@@ -130,11 +134,12 @@ export async function runScenario(
     const present = new Map(rows.map(([value, count]) => [value, Number(count)]));
     const members = witness ? [...dataMembers, witness] : dataMembers;
     const events = await agentEvents(stack, members, faultAt - 500, faultAt).catch((error: Error) => [`(agent logs unavailable: ${error.message})`]);
+    const pause = writer.longestGapSpan(faultAt, redundantAt);
     return {
       name,
-      outageMs: writer.longestGap(faultAt, redundantAt),
-      outageFromMs: writer.longestGapSpan(faultAt, redundantAt).startedAt - faultAt,
-      resumedMs,
+      outageMs: pause.ms,
+      outageFromMs: pause.startedAt - faultAt,
+      resumedMs: pause.startedAt + pause.ms - faultAt,
       redundancyMs,
       acknowledged: values.length,
       attempted: writer.attempts.length,
