@@ -2,38 +2,45 @@
  * npm run bench:read-split -- [--rounds N] [--seconds S] [--scale K] [--json] [--keep]
  *
  * pgbench from one client container on a read-split stack's DB network, in one
- * run, the paths alternating (rotated each round): directly against the
- * primary; through db-rw and db-ro; through the control (a bare HAProxy, TCP,
- * no checks, placed like the routers: its write frontend to the primary, its
- * read frontend over the standbys); and through libpq's multi-host form as
- * applications receive it (no hop). Workloads: select-only at 8 clients
- * (throughput), select-only at 1 client (latency), and 9 select-only to 1
- * TPC-B-like at 8 clients on the write paths (mixed). Also the routers' CPU at
- * rest and each standby's share of the reads db-ro served. Prints JSON, then
- * one summary line. Needs `npm run testbed:up`.
+ * run, over several rounds: directly against the primary; through each task of
+ * db-rw and db-ro, by its address; through the control beside each (a bare
+ * HAProxy, TCP, no checks, on the router task's node: the write control to the
+ * primary, the read control over the standbys); and through libpq's multi-host
+ * form as applications receive it (no hop). A router task and its control run
+ * back to back in each round, and each ratio is the median of those pairs'
+ * ratios over rounds and nodes. Workloads:
+ * select-only at 8 clients (throughput), select-only at 1 client (latency), and
+ * 9 select-only to 1 TPC-B-like at 8 clients on the write paths (mixed). Also
+ * the routers' CPU at rest and each standby's share of the reads db-ro served.
+ * Prints JSON, then one summary line. Needs `npm run testbed:up`.
  */
 import { multiHostUrl } from "../components/app/dbEnv";
 import { loadFromEngine, type StackConfig } from "../components/config";
 import { activeLogin, LOGINS } from "../components/config/loginSlots";
 import { ENDPOINTS, POSTGRES_PORT } from "../components/contract";
-import { serviceName } from "../components/names";
+import { networkName, serviceName } from "../components/names";
 import { healEverything, members, psql, waitFullRedundancy, type Member } from "../tests/harness/cluster";
 import { deploy, destroy } from "../tests/harness/deploy";
 import { execIn, runningTasks, waitConverged, type RunningTask } from "../tests/harness/swarm";
 import { dockerOn, requireTestbed } from "../tests/harness/testbed";
 import { DEMO_PORT, replicatedStack } from "../tests/e2e/stacks";
-import { CLIENT_PGPASS, CONTROL_HOST, CONTROL_PORTS, CONTROL_SERVICE, pgpassScript, removeBenchServices, startClient, startControl } from "./lib/benchServices";
+import { CLIENT_PGPASS, CONTROL_PORTS, pgpassScript, removeBenchServices, startClient, startControls, taskAddress } from "./lib/benchServices";
 import {
+  median,
+  onNode,
   parsePgbenchOutput,
   parseTransactionLog,
   pathFigures,
   pgbenchCommand,
+  phaseGroups,
   readSplitRatios,
-  rotate,
+  roundOrder,
   shares,
   summaryLine,
   type PathFigures,
   type PgbenchResult,
+  type RoundFigures,
+  type RouterNodes,
   type Workload,
 } from "./lib/pgbench";
 
@@ -53,8 +60,15 @@ function option(args: string[], name: string, fallback: number): number {
   return value;
 }
 
+/** A router task and the control task beside it, by their addresses on the DB network. */
+interface Hop {
+  node: string;
+  router: string;
+  control: string;
+}
+
 /** Connection strings for each path, as the client container reaches them. */
-function pathTargets(config: StackConfig, primary: string): Record<string, string> {
+function pathTargets(config: StackConfig, primary: string, hops: Record<keyof RouterNodes, Hop[]>): Record<string, string> {
   const { name: database } = config.database;
   // The roles applications log in through now (the rotation slot in force).
   const user = activeLogin(config.database, "app").role;
@@ -63,13 +77,35 @@ function pathTargets(config: StackConfig, primary: string): Record<string, strin
   const endpoints = { rw: ENDPOINTS.rw, ro: ENDPOINTS.ro, port: POSTGRES_PORT, database, user, readUser: reader, members: DATA };
   return {
     direct: conninfo(primary, POSTGRES_PORT, user),
-    control: conninfo(CONTROL_HOST, CONTROL_PORTS.rw, user),
-    "db-rw": conninfo(ENDPOINTS.rw, POSTGRES_PORT, user),
-    "control-ro": conninfo(CONTROL_HOST, CONTROL_PORTS.ro, reader),
-    "db-ro": conninfo(ENDPOINTS.ro, POSTGRES_PORT, reader),
+    ...Object.fromEntries(
+      hops.rw.flatMap((hop) => [
+        [onNode("control", hop.node), conninfo(hop.control, CONTROL_PORTS.rw, user)],
+        [onNode("db-rw", hop.node), conninfo(hop.router, POSTGRES_PORT, user)],
+      ]),
+    ),
+    ...Object.fromEntries(
+      hops.ro.flatMap((hop) => [
+        [onNode("control-ro", hop.node), conninfo(hop.control, CONTROL_PORTS.ro, reader)],
+        [onNode("db-ro", hop.node), conninfo(hop.router, POSTGRES_PORT, reader)],
+      ]),
+    ),
     multihost: multiHostUrl(endpoints, user, "read-write"),
     "multihost-ro": multiHostUrl(endpoints, reader, "prefer-standby"),
   };
+}
+
+/** Each router's tasks, with the control beside each, by address: a run goes through exactly one hop. */
+async function routerHops(stack: string, controls: Record<keyof RouterNodes, RunningTask[]>): Promise<Record<keyof RouterNodes, Hop[]>> {
+  const network = networkName(stack, "db");
+  const hops = async (mode: keyof RouterNodes) =>
+    Promise.all(
+      (await runningTasks(serviceName(stack, ENDPOINTS[mode]))).map(async (task) => {
+        const control = controls[mode].find((candidate) => candidate.node === task.node);
+        if (!control) throw new Error(`no control beside ${ENDPOINTS[mode]} on ${task.node}`);
+        return { node: task.node, router: await taskAddress(task.taskId, network), control: await taskAddress(control.taskId, network) };
+      }),
+    );
+  return { rw: await hops("rw"), ro: await hops("ro") };
 }
 
 async function inClient(client: RunningTask, script: string, timeoutMs: number): Promise<string> {
@@ -92,9 +128,8 @@ async function commitsPerMember(all: Member[], database: string): Promise<Record
   return counts;
 }
 
-/** Percent of one core each task of a service used over `seconds` with no load. */
-async function cpuAtRest(service: string, seconds: number): Promise<number[]> {
-  const tasks = await runningTasks(service);
+/** Percent of one core each task used over `seconds` with no load. */
+async function cpuAtRest(tasks: RunningTask[], seconds: number): Promise<number[]> {
   const sample = async (task: RunningTask) => {
     const stats: any = await dockerOn(task.node).getContainer(task.containerId).stats({ stream: false });
     return { usage: Number(stats.cpu_stats.cpu_usage.total_usage), at: Date.parse(stats.read) };
@@ -105,17 +140,11 @@ async function cpuAtRest(service: string, seconds: number): Promise<number[]> {
   return tasks.map((_, index) => Math.round(((after[index].usage - before[index].usage) / ((after[index].at - before[index].at) * 1e6)) * 10000) / 100);
 }
 
-interface Phase {
-  workload: Workload;
-  clients: number;
-  paths: string[];
-}
-
-const PHASES: Record<string, Phase> = {
-  selectOnly8: { workload: "select-only", clients: 8, paths: ["direct", "control", "db-rw", "control-ro", "db-ro", "multihost", "multihost-ro"] },
-  selectOnly1: { workload: "select-only", clients: 1, paths: ["direct", "control", "db-rw", "control-ro", "db-ro"] },
-  mixed8: { workload: "mixed", clients: 8, paths: ["direct", "control", "db-rw", "multihost"] },
-};
+const WORKLOADS = {
+  selectOnly8: { workload: "select-only", clients: 8 },
+  selectOnly1: { workload: "select-only", clients: 1 },
+  mixed8: { workload: "mixed", clients: 8 },
+} as const satisfies Record<string, { workload: Workload; clients: number }>;
 
 async function waitStandbysReplayed(primary: Member, standbys: number): Promise<void> {
   for (let attempt = 0; attempt < 120; attempt++) {
@@ -149,28 +178,33 @@ async function main(): Promise<void> {
     const logins = LOGINS.map((login) => activeLogin(config.database, login));
     const client = await startClient(STACK, logins.map((login) => login.credential));
     await inClient(client, pgpassScript(logins.map((login) => ({ user: login.role, credential: login.credential }))), 10_000);
-    await startControl(STACK, primaryMember.name, standbys.map((member) => member.name));
-    const targets = pathTargets(config, primaryMember.name);
+    const controls = await startControls(STACK, primaryMember.name, standbys.map((member) => member.name));
+    const hops = await routerHops(STACK, controls);
+    const routerNodes: RouterNodes = { rw: hops.rw.map((hop) => hop.node), ro: hops.ro.map((hop) => hop.node) };
+    progress(`router tasks, each with a control beside it: db-rw on ${routerNodes.rw.join(", ")}; db-ro on ${routerNodes.ro.join(", ")}`);
+    const targets = pathTargets(config, primaryMember.name, hops);
+    const groups = phaseGroups(routerNodes);
 
     progress(`pgbench -i -s ${scale}`);
     await inClient(client, `pgbench -i -q -s ${scale} '${targets.direct}' 2>&1`, 600_000);
     await waitStandbysReplayed(primaryMember, standbys.length);
 
     progress("routers' CPU at rest (10 s)");
-    const [rw, ro, control] = await Promise.all(
-      [serviceName(STACK, ENDPOINTS.rw), serviceName(STACK, ENDPOINTS.ro), CONTROL_SERVICE].map((service) => cpuAtRest(service, 10)),
-    );
+    const routerTasks = await Promise.all([serviceName(STACK, ENDPOINTS.rw), serviceName(STACK, ENDPOINTS.ro)].map((service) => runningTasks(service)));
+    const [rw, ro, control] = await Promise.all([...routerTasks, [...controls.rw, ...controls.ro]].map((tasks) => cpuAtRest(tasks, 10)));
     const routerCpuAtRestPercent = { "db-rw": rw, "db-ro": ro, control };
 
     const figures: Record<string, Record<string, PathFigures>> = {};
+    const perRound: Record<string, Record<string, RoundFigures[]>> = {};
     const readCounts: Record<string, number> = Object.fromEntries(all.map((member) => [member.name, 0]));
-    for (const [phaseName, phase] of Object.entries(PHASES)) {
+    for (const [phaseName, phase] of Object.entries(WORKLOADS) as Array<[keyof typeof WORKLOADS, (typeof WORKLOADS)[keyof typeof WORKLOADS]]>) {
       const results: Record<string, PgbenchResult[]> = {};
       const latencies: Record<string, number[]> = {};
+      const rounded: Record<string, RoundFigures[]> = (perRound[phaseName] = {});
       for (let round = 0; round < rounds; round++) {
-        for (const path of rotate(phase.paths, round)) {
+        for (const path of roundOrder(groups[phaseName], round)) {
           // The spread is the 8-client phase's: at 1 client the one session sits on one replica for the whole run.
-          const countsReads = path === "db-ro" && phaseName === "selectOnly8";
+          const countsReads = path.startsWith(onNode("db-ro", "")) && phaseName === "selectOnly8";
           const before = countsReads ? await commitsPerMember(all, config.database.name) : undefined;
           const { result, latencies: sample } = await runPgbench(client, targets[path], phase.workload, phase.clients, seconds);
           if (before) {
@@ -180,15 +214,16 @@ async function main(): Promise<void> {
           }
           (results[path] ??= []).push(result);
           (latencies[path] ??= []).push(...sample);
+          (rounded[path] ??= []).push({ tps: Math.round(result.tps), latencyMedianUs: median(sample) });
           progress(`${phaseName} round ${round + 1} ${path}: ${result.tps.toFixed(0)} tps, ${result.latencyAverageMs} ms average`);
         }
       }
-      figures[phaseName] = Object.fromEntries(phase.paths.map((path) => [path, pathFigures(results[path], latencies[path])]));
+      figures[phaseName] = Object.fromEntries(groups[phaseName].flat().map((path) => [path, pathFigures(results[path], latencies[path])]));
     }
 
     const readShares = shares(readCounts);
     const fairShare = 1 / standbys.length;
-    const ratios = readSplitRatios(figures.selectOnly8, figures.selectOnly1);
+    const ratios = readSplitRatios(perRound.selectOnly8, perRound.selectOnly1, routerNodes);
     const acceptance = {
       dbRoAtLeast095Control: ratios.dbRoOverControl >= 0.95,
       dbRwAtLeast095Control: ratios.dbRwOverControl >= 0.95,
@@ -203,9 +238,12 @@ async function main(): Promise<void> {
       scale,
       primary: primaryMember.name,
       standbys: standbys.map((member) => member.name),
+      routerNodes,
       targets,
       routerCpuAtRestPercent,
       ...figures,
+      // Each path's tps and median latency per round, in round order: what the ratios pair.
+      perRound,
       // Of the select-only runs through db-ro at 8 clients.
       readShares,
       ratios,

@@ -1,10 +1,10 @@
 /**
  * The read-split bench's own services on the stack's DB network: one client
  * container (the postgres image: pgbench, psql) holding the application's and
- * the reader's password files, and the control router. Both are removed again
+ * the reader's password files, and the control routers. All are removed again
  * by removeBenchServices.
  */
-import { secretFile } from "../../components/contract";
+import { ENDPOINTS, secretFile } from "../../components/contract";
 import { networkName, serviceName } from "../../components/names";
 import { runningTasks, type RunningTask } from "../../tests/harness/swarm";
 import { managerApi, MANAGER } from "../../tests/harness/testbed";
@@ -12,14 +12,13 @@ import { CONTROL_PORTS, renderControlCfg } from "./controlRouter";
 
 export const CLIENT_SERVICE = "pgswarm-bench-client";
 export const CONTROL_SERVICE = "pgswarm-bench-control";
-/** The control's name on the DB network. */
-export const CONTROL_HOST = "bench-control";
 export { CONTROL_PORTS };
 /** Where the client keeps a libpq password file built from the mounted secrets. */
 export const CLIENT_PGPASS = "/tmp/pgswarm-bench.pgpass";
 
 const CONTROL_CONFIG_PATH = "/etc/pgswarm-bench/haproxy.cfg";
 const LABELS = { "pgswarm.bench": "read-split" };
+const LABEL_FILTER = Object.entries(LABELS).map(([key, value]) => `${key}=${value}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function specOf(service: string): Promise<any> {
@@ -77,46 +76,72 @@ export async function startClient(stack: string, credentials: string[]): Promise
   return client;
 }
 
-/** The control router, with the db-rw router's placement and replica count. */
-export async function startControl(stack: string, primary: string, standbys: string[]): Promise<RunningTask[]> {
+type RouterMode = "rw" | "ro";
+const ROUTER_MODES: RouterMode[] = ["rw", "ro"];
+
+/**
+ * The control routers: for each of db-rw and db-ro, one control task on each node where that router runs a
+ * task. Where a hop runs decides much of its cost on the testbed (a hop between nodes crosses the overlay),
+ * so each router task is compared with the control on its own node (the bench reaches both by address).
+ */
+export async function startControls(stack: string, primary: string, standbys: string[]): Promise<Record<RouterMode, RunningTask[]>> {
   const docker = await managerApi();
-  const router = await specOf(serviceName(stack, "db-rw"));
   const configName = `${CONTROL_SERVICE}-${Date.now()}`;
   const config = await docker.createConfig({
     Name: configName,
     Labels: LABELS,
     Data: Buffer.from(renderControlCfg(primary, standbys)).toString("base64"),
   });
-  const replicas = router.Mode.Replicated?.Replicas ?? 1;
-  await docker.createService({
-    Name: CONTROL_SERVICE,
-    Labels: LABELS,
-    TaskTemplate: {
-      ContainerSpec: {
-        Image: router.TaskTemplate.ContainerSpec.Image,
-        Command: ["haproxy", "-W", "-db", "-f", CONTROL_CONFIG_PATH],
-        Configs: [{ ConfigID: (config as any).id, ConfigName: configName, File: { Name: CONTROL_CONFIG_PATH, UID: "0", GID: "0", Mode: 0o444 } }],
-      },
-      Placement: router.TaskTemplate.Placement,
-      Networks: [{ Target: networkName(stack, "db"), Aliases: [CONTROL_HOST] }],
-    },
-    Mode: { Replicated: { Replicas: replicas } },
-    EndpointSpec: { Mode: "dnsrr" },
-  });
-  return waitRunning(CONTROL_SERVICE, replicas);
+  const started: Partial<Record<RouterMode, RunningTask[]>> = {};
+  for (const mode of ROUTER_MODES) {
+    const routerService = serviceName(stack, ENDPOINTS[mode]);
+    const router = await specOf(routerService);
+    const nodes = (await runningTasks(routerService)).map((task) => task.node);
+    if (nodes.length === 0) throw new Error(`${routerService} runs no task: nothing to place its control beside`);
+    const names = nodes.map((node, index) => `${CONTROL_SERVICE}-${mode}-${index + 1}`);
+    for (const [index, node] of nodes.entries()) {
+      await docker.createService({
+        Name: names[index],
+        Labels: LABELS,
+        TaskTemplate: {
+          ContainerSpec: {
+            Image: router.TaskTemplate.ContainerSpec.Image,
+            Command: ["haproxy", "-W", "-db", "-f", CONTROL_CONFIG_PATH],
+            Configs: [{ ConfigID: (config as any).id, ConfigName: configName, File: { Name: CONTROL_CONFIG_PATH, UID: "0", GID: "0", Mode: 0o444 } }],
+          },
+          Placement: { Constraints: [`node.hostname == ${node}`] },
+          Networks: [{ Target: networkName(stack, "db") }],
+        },
+        Mode: { Replicated: { Replicas: 1 } },
+        EndpointSpec: { Mode: "dnsrr" },
+      });
+    }
+    started[mode] = (await Promise.all(names.map((name) => waitRunning(name, 1)))).flat();
+  }
+  return started as Record<RouterMode, RunningTask[]>;
+}
+
+/** A task's address on a network (an overlay attachment's first address, without its prefix length). */
+export async function taskAddress(taskId: string, network: string): Promise<string> {
+  const task: any = await (await managerApi()).getTask(taskId).inspect();
+  const attachment = (task.NetworksAttachments ?? []).find((candidate: any) => candidate.Network?.Spec?.Name === network);
+  const address = String(attachment?.Addresses?.[0] ?? "").split("/")[0];
+  if (!address) throw new Error(`task ${taskId} has no address on ${network}`);
+  return address;
 }
 
 export async function removeBenchServices(): Promise<void> {
   const docker = await managerApi();
-  for (const name of [CLIENT_SERVICE, CONTROL_SERVICE]) {
+  const services: any[] = await docker.listServices({ filters: { label: LABEL_FILTER } });
+  for (const service of services) {
     await docker
-      .getService(name)
+      .getService(service.ID)
       .remove()
       .catch(() => undefined);
   }
   // A config in use cannot go until its tasks are gone.
   for (let attempt = 0; attempt < 30; attempt++) {
-    const configs = await docker.listConfigs({ filters: { label: ["pgswarm.bench=read-split"] } });
+    const configs = await docker.listConfigs({ filters: { label: LABEL_FILTER } });
     if (configs.length === 0) return;
     for (const config of configs) await docker.getConfig(config.ID).remove().catch(() => undefined);
     await sleep(1000);

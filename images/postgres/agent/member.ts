@@ -681,7 +681,8 @@ export class Member {
     if (!rows[0]?.promoted) throw new Error("pg_promote did not complete");
     markStandby(false);
     log(`promoted in ${this.now() - started} ms; commits wait for: ${this.syncNames || "no standby"}`);
-    // Routers admit it once its probe says it left recovery: probe now, not a tick later (a probe in flight may predate the promotion).
+    // Routers admit it once its probe says it left recovery: probe now, not a tick later. Twice: the first call
+    // may join a probe that started before the promotion; the second starts after it.
     await this.refreshPostgres();
     await this.refreshPostgres();
     this.phase = "primary";

@@ -2,15 +2,19 @@
 import { renderControlCfg } from "../../../bench/lib/controlRouter";
 import { pgpassScript } from "../../../bench/lib/benchServices";
 import {
+  median,
+  medianRatio,
   parsePgbenchOutput,
   parseTransactionLog,
   pathFigures,
   pgbenchCommand,
+  phaseGroups,
   readSplitRatios,
   rotate,
+  roundOrder,
   shares,
   summaryLine,
-  type PathFigures,
+  type RoundFigures,
 } from "../../../bench/lib/pgbench";
 
 const PGBENCH_OUTPUT = `pgbench (17.6 (Debian 17.6-1))
@@ -28,7 +32,8 @@ initial connection time = 21.771 ms
 tps = 6123.456789 (without initial connection time)
 `;
 
-const figures = (tps: number, latencyUs = 500): PathFigures => pathFigures([{ tps, latencyAverageMs: latencyUs / 1000, failed: 0 }], [latencyUs]);
+/** One path's rounds: [tps, median latency µs] each. */
+const rounds = (...values: Array<[number, number?]>): RoundFigures[] => values.map(([tps, latencyMedianUs = 500]) => ({ tps, latencyMedianUs }));
 
 describe("pgbench command", () => {
   it("select-only runs -S without vacuum, with the clients, threads, duration and a sampled log", () => {
@@ -78,14 +83,60 @@ describe("pgbench output", () => {
 
 describe("ratios and summary", () => {
   it("compares db-ro with the control's read side, db-rw with its write side, multihost with direct", () => {
-    const tps = { direct: figures(1000), control: figures(700), "db-rw": figures(665), "control-ro": figures(800), "db-ro": figures(880), multihost: figures(990) };
-    const oneClient = { direct: figures(1, 400), control: figures(1, 450), "db-rw": figures(1, 460) };
-    const ratios = readSplitRatios(tps, oneClient);
+    const tps = { direct: rounds([1000]), "control@a": rounds([700]), "db-rw@a": rounds([665]), "control-ro@b": rounds([800]), "db-ro@b": rounds([880]), multihost: rounds([990]) };
+    const oneClient = { direct: rounds([1, 400]), "control@a": rounds([1, 450]), "db-rw@a": rounds([1, 460]) };
+    const ratios = readSplitRatios(tps, oneClient, { rw: ["a"], ro: ["b"] });
     expect(ratios.controlOverDirect).toBeCloseTo(0.7);
     expect(ratios.dbRwOverControl).toBeCloseTo(0.95);
     expect(ratios.dbRoOverControl).toBeCloseTo(1.1);
     expect(ratios.multihostOverDirect).toBeCloseTo(0.99);
     expect(ratios.dbRwAddedLatencyOverControl).toBeCloseTo(1.2);
+  });
+
+  it("pairs a router task with the control on its node, within a round: drift between rounds leaves the ratio alone", () => {
+    // The machine got faster from round to round; each router task ran right after the control beside it.
+    const tps = { "control-ro@a": rounds([10_000], [10_000], [30_000]), "db-ro@a": rounds([9_600], [9_700], [29_000]) };
+    // Paired: 0.96, 0.97, 0.967 → 0.967. The overall medians (9 700 over 10 000) would say 0.97 here, and
+    // anything at all when a slow round's control meets a fast round's router.
+    expect(readSplitRatios(tps, {}, { rw: [], ro: ["a"] }).dbRoOverControl).toBeCloseTo(0.967, 3);
+  });
+
+  it("never sets a router task against the control on another node: a remote hop against a local one", () => {
+    // On node a (the client's) both are fast, on b both are slow: the per-node ratios are 0.98 and 0.96.
+    const tps = {
+      "control@a": rounds([20_000], [20_000], [20_000]),
+      "db-rw@a": rounds([19_600], [19_600], [19_600]),
+      "control@b": rounds([10_000], [10_000], [10_000]),
+      "db-rw@b": rounds([9_600], [9_600], [9_600]),
+    };
+    const ratios = readSplitRatios(tps, {}, { rw: ["a", "b"], ro: [] });
+    // Not 14 600 / 15 000 (0.973), the medians over both nodes.
+    expect(ratios.dbRwOverControl).toBeCloseTo(0.97, 3);
+  });
+
+  it("takes the 1-client latency ratio within each round and node, and skips a pair whose control added nothing", () => {
+    const oneClient = {
+      direct: rounds([1, 200], [1, 400], [1, 300]),
+      "control@a": rounds([1, 250], [1, 400], [1, 360]),
+      "db-rw@a": rounds([1, 255], [1, 430], [1, 372]),
+    };
+    // Rounds: 55/50 = 1.1, n/a (the control added 0), 72/60 = 1.2 → median of 1.1 and 1.2.
+    expect(readSplitRatios({}, oneClient, { rw: ["a"], ro: [] }).dbRwAddedLatencyOverControl).toBeCloseTo(1.15);
+  });
+
+  it("medianRatio: the median of the finite ratios; NaN with none", () => {
+    expect(medianRatio([0.5, 2, 1])).toBe(1);
+    expect(medianRatio([Number.NaN, 0.9, 1.1, 1.0])).toBe(1);
+    expect(medianRatio([Number.NaN])).toBeNaN();
+    expect(median([])).toBeNaN();
+    expect(median([3, 1, 2, 10])).toBe(2.5);
+  });
+
+  it("groups each router task with the control on its node, for every phase", () => {
+    const groups = phaseGroups({ rw: ["pgm", "pgw2"], ro: ["pgw1"] });
+    expect(groups.selectOnly8).toEqual([["direct", "multihost"], ["control@pgm", "db-rw@pgm"], ["control@pgw2", "db-rw@pgw2"], ["control-ro@pgw1", "db-ro@pgw1"], ["multihost-ro"]]);
+    expect(groups.selectOnly1).toEqual([["direct"], ["control@pgm", "db-rw@pgm"], ["control@pgw2", "db-rw@pgw2"], ["control-ro@pgw1", "db-ro@pgw1"]]);
+    expect(groups.mixed8).toEqual([["direct", "multihost"], ["control@pgm", "db-rw@pgm"], ["control@pgw2", "db-rw@pgw2"]]);
   });
 
   it("prints exactly the four tokens the acceptance names, with decimals", () => {
@@ -102,13 +153,20 @@ describe("ratios and summary", () => {
   });
 
   it("says n/a instead of a number when a path is missing", () => {
-    const ratios = readSplitRatios({ direct: figures(1000) }, {});
+    const ratios = readSplitRatios({ direct: rounds([1000]) }, {}, { rw: ["a"], ro: ["a"] });
     expect(summaryLine(ratios, "")).toContain("db-ro/control=n/a");
   });
 
   it("shares: each member's part of the counted transactions", () => {
     expect(shares({ pgnode1: 0, pgnode2: 300, pgnode3: 100 })).toEqual({ pgnode1: 0, pgnode2: 0.75, pgnode3: 0.25 });
     expect(shares({ pgnode1: 0 })).toEqual({ pgnode1: 0 });
+  });
+
+  it("runs each group's paths back to back, rotating the groups and the order inside each group", () => {
+    const groups = [["direct", "multihost"], ["control", "db-rw"], ["solo"]];
+    expect(roundOrder(groups, 0)).toEqual(["direct", "multihost", "control", "db-rw", "solo"]);
+    expect(roundOrder(groups, 1)).toEqual(["db-rw", "control", "solo", "multihost", "direct"]);
+    expect(roundOrder(groups, 2)).toEqual(["solo", "direct", "multihost", "control", "db-rw"]);
   });
 
   it("rotates the paths each round so none always runs first", () => {
