@@ -50,7 +50,7 @@ async function freshStack(synchronous: "quorum" | "off"): Promise<void> {
   await destroy(STACK, { volumes: true });
   await deploy(STACK, replicatedStack({ synchronous, appPort: APP_PORT }));
   await waitConverged(STACK);
-  await waitFullRedundancy(STACK, DATA, undefined, 240_000);
+  await waitFullRedundancy(STACK, DATA, undefined, 240_000, { synchronous: synchronous === "quorum" });
 }
 
 /** Steady writes, no fault: every election in this period is a false failover. */
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     for (const name of names) {
       const results: ScenarioResult[] = [];
       for (let run = 1; run <= runs; run++) {
-        const result = await runScenario(`${name}-${mode}-${run}`, { stack: STACK, dataMembers: DATA, appPort: APP_PORT }, SCENARIOS[name].fault());
+        const result = await runScenario(`${name}-${mode}-${run}`, { stack: STACK, dataMembers: DATA, appPort: APP_PORT, synchronous: mode === "quorum" }, SCENARIOS[name].fault());
         progress(`${mode} ${name} #${run}: outage ${result.outageMs} ms from +${result.outageFromMs} ms, resumed after ${result.resumedMs} ms, redundancy ${result.redundancyMs} ms after heal, lost ${result.lost.length}`);
         // A run past the aim shows why: the agents' elections, fences and promotions, timed from the fault.
         if (result.outageMs > OUTAGE_AIM_MS) for (const event of result.events) progress(`    ${event}`);

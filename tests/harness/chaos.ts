@@ -77,13 +77,15 @@ export async function appTargets(stack: string, port: number): Promise<string[]>
 
 export async function runScenario(
   name: string,
-  options: { stack: string; dataMembers: string[]; witness?: string; appPort: number },
+  /** synchronous: false for a stack with `synchronous: off` (full redundancy then means no standby is waited for). */
+  options: { stack: string; dataMembers: string[]; witness?: string; appPort: number; synchronous?: boolean },
   fault: Fault,
 ): Promise<ScenarioResult> {
   const { stack, dataMembers, witness } = options;
   await waitSwarmSettled();
   await waitSettled(stack);
-  const before = await waitFullRedundancy(stack, dataMembers, witness);
+  const redundancy = { synchronous: options.synchronous ?? true };
+  const before = await waitFullRedundancy(stack, dataMembers, witness, 120_000, redundancy);
   const writer = new Writer({ targets: await appTargets(stack, options.appPort), prefix: `${name}-${Date.now()}` }).start();
   const sampler = new RoleSampler(stack, dataMembers).start();
   const context: ScenarioContext = { stack, dataMembers, witness, primary: before, writer };
@@ -113,13 +115,13 @@ export async function runScenario(
       await fault.heal(context);
     }
     const healedAt = Date.now();
-    const after = await waitFullRedundancy(stack, dataMembers, witness, 120_000);
+    const after = await waitFullRedundancy(stack, dataMembers, witness, 120_000, redundancy);
     const redundantAt = Date.now();
     const redundancyMs = redundantAt - healedAt;
     // Swarm replaces a cut node's tasks once it sees the node again: the writer keeps going through that too.
     await waitSwarmSettled();
     await waitSettled(stack);
-    await waitFullRedundancy(stack, dataMembers, witness, 120_000);
+    await waitFullRedundancy(stack, dataMembers, witness, 120_000, redundancy);
     await sleep(1500); // writes at full redundancy too
     await writer.stop();
     await sampler.stop();
