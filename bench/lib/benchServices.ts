@@ -9,6 +9,7 @@ import { networkName, serviceName } from "../../components/names";
 import { runningTasks, type RunningTask } from "../../tests/harness/swarm";
 import { managerApi, MANAGER } from "../../tests/harness/testbed";
 import { CONTROL_PORTS, renderControlCfg } from "./controlRouter";
+import type { RouterNodes } from "./pgbench";
 
 export const CLIENT_SERVICE = "pgswarm-bench-client";
 export const CONTROL_SERVICE = "pgswarm-bench-control";
@@ -76,7 +77,7 @@ export async function startClient(stack: string, credentials: string[]): Promise
   return client;
 }
 
-type RouterMode = "rw" | "ro";
+type RouterMode = keyof RouterNodes;
 const ROUTER_MODES: RouterMode[] = ["rw", "ro"];
 
 /**
