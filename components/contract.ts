@@ -76,6 +76,19 @@ export const PGBACKREST_TLS_PORT = 8432;
  */
 export const WAL_COMMAND = "/usr/local/bin/pgswarm-wal";
 export const WAL_TIMEOUTS_S = { connect: 1, get: 10, push: 30, downRemembered: 10 } as const;
+/**
+ * While a standby streams from a leader it hears (or lost the stream less than a failover timeout
+ * ago), its agent keeps an expiry (epoch seconds) in this file, and until then restore_command
+ * answers "not in the archive" at once: PostgreSQL reads its pg_wal, where the WAL receiver puts
+ * the WAL and the timeline history files it gets from the leader. When a stream ends (a switchover),
+ * PostgreSQL looks in the archive for the next segment and the next timeline's history before each
+ * retry: with a busy repository each lookup took 50–600 ms and held the standby's promotion or its
+ * switch to the new primary, while commits waited for a standby. The agent drops the file before
+ * it promotes its server — a new timeline is chosen against the archive, so two members never pick
+ * the same number — and before pg_rewind; it refreshes it every second, and a stale one expires.
+ */
+export const STREAM_FIRST_FILE = "/tmp/pgswarm-stream-first";
+export const STREAM_FIRST_HOLD_S = 2;
 export const REPO_DIR = "/var/lib/pgbackrest";
 export const REPO_PATH = `${REPO_DIR}/repo`;
 export const DUMPS_DIR = `${REPO_DIR}/dumps`;

@@ -158,6 +158,7 @@ export const MANAGED_SETTINGS: readonly ManagedSetting[] = [
 
   preset("max_wal_senders", () => 10, enoughForEveryMember),
   preset("max_replication_slots", () => 10, enoughForEveryMember),
+  // The agent lowers it to 100 ms while a standby catches up with a leader it hears (runtimeConf.ts).
   preset("wal_retrieve_retry_interval", () => "500ms"),
   preset("wal_keep_size", () => "512MB"),
   // A standby that is gone for good must not fill the primary's disk through its slot.

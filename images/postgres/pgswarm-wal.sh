@@ -12,12 +12,12 @@
 # commands when the archive cannot help now: it streams instead, or retries.
 set -uo pipefail
 # shellcheck source=/dev/null
-. /usr/local/lib/pgswarm/contract.sh
+. "${PGSWARM_CONTRACT_SH:-/usr/local/lib/pgswarm/contract.sh}" # (another one only in the unit tests)
 
 # A repository that did not answer is not asked again for a while: a standby being
 # promoted calls restore_command several times (timeline history files), and each
 # wait would delay the promotion.
-DOWN_MARKER=/tmp/pgswarm-repository-down
+DOWN_MARKER=${PGSWARM_REPOSITORY_DOWN_FILE:-/tmp/pgswarm-repository-down}
 
 repository_answers() {
   if [ -f "$DOWN_MARKER" ] && [ $(( $(date +%s) - $(stat -c %Y "$DOWN_MARKER") )) -lt "$PGSWARM_WAL_DOWN_REMEMBERED" ]; then
@@ -45,6 +45,12 @@ case "${1:-}" in
     [ $# -ge 3 ] || { echo "usage: pgswarm-wal pgbackrest archive-get <wal file> <destination> [pgbackrest options]" >&2; exit 2; }
     file=$2 destination=$3
     shift 3
+    # A standby that streams from a leader it hears takes WAL and timeline history from it, not from
+    # here (contract.ts, STREAM_FIRST_FILE); PostgreSQL then reads its pg_wal.
+    if read -r stream_first_until 2>/dev/null <"$PGSWARM_STREAM_FIRST_FILE" \
+      && [[ $stream_first_until =~ ^[0-9]+$ ]] && [ "$stream_first_until" -ge "$EPOCHSECONDS" ]; then
+      exit 1
+    fi
     # Quiet: a standby asks for many segments that are not archived yet.
     repository_answers || exit 1
     exec timeout -k 2 "$PGSWARM_WAL_GET_TIMEOUT" pgbackrest "$@" "--stanza=$PGSWARM_STANZA" archive-get "$file" "$destination"

@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { configPath, PGDATA, ROLES, secretFile, STATE_DIR } from "../../../components/contract";
+import { configPath, PGDATA, ROLES, secretFile, STATE_DIR, STREAM_FIRST_FILE, STREAM_FIRST_HOLD_S } from "../../../components/contract";
 
 export function readSecret(credential: string): string {
   return fs.readFileSync(secretFile(credential), "utf8").trim();
@@ -40,6 +40,12 @@ export function markStandby(standby: boolean): void {
 export function clearStalePid(): void {
   fs.rmSync(path.join(PGDATA, "postmaster.pid"), { force: true });
 }
+
+/** restore_command skips the archive for WAL segments until the expiry written here (contract: STREAM_FIRST_FILE). */
+export const streamFirst = {
+  hold: () => fs.writeFileSync(STREAM_FIRST_FILE, `${Math.floor(Date.now() / 1000) + STREAM_FIRST_HOLD_S}\n`),
+  release: () => fs.rmSync(STREAM_FIRST_FILE, { force: true }),
+};
 
 /** Present while a data directory is being created: an interrupted initdb or clone is redone, never served. */
 const INIT_MARKER = path.join(STATE_DIR, "initialising");

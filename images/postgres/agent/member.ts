@@ -9,7 +9,7 @@ import * as fs from "fs";
 import type { ClusterMember, ClusterSpec } from "../../../components/contract";
 import { PGDATA, STANZA } from "../../../components/contract";
 import { afterVote, decideAck, decideVote, majority, standAsideFor, type Heartbeat, type PeerView, type VoteRequest } from "./consensus";
-import { initMarker, installConfig, markStandby } from "./files";
+import { initMarker, installConfig, markStandby, streamFirst } from "./files";
 import { log } from "./log";
 import { applyLoginVerifiers, loginRequestProblem, type LoginVerifier } from "./logins";
 import { gather } from "./gather";
@@ -146,6 +146,10 @@ export class Member {
   private choreRunning = false;
   private registeredUpstream?: string;
   private streamingProblemSince?: number;
+  /** Whether the runtime conf asks for fast streaming retries (runtimeConf.ts, CATCH_UP_WAL_RETRY_MS). */
+  private catchingUp = false;
+  /** When the stream-first expiry was last written (files.ts streamFirst), or -Infinity when released. */
+  private streamFirstAt = -Infinity;
   private standAsideSince?: number;
   private probing?: Promise<void>;
   /** When each kind of waiting line (its first words) was last logged. */
@@ -323,6 +327,7 @@ export class Member {
         followAddress: this.following ? this.followingAddress : undefined,
         synchronousStandbyNames: this.syncNames,
         connectTimeoutSeconds: Math.max(1, Math.round(this.timing.timeoutMs / 2000)),
+        catchingUp: this.catchingUp,
       }),
     );
   }
@@ -421,6 +426,8 @@ export class Member {
 
   private rejoinLeader(leader: string): Promise<void> {
     return this.exclusive("rejoining", async () => {
+      // pg_rewind fetches the WAL it lacks from the archive.
+      this.dropStreamFirst();
       try {
         await this.pg.stop("fast");
         await rejoin(leader, this.spec.walArchiving, this.rewindFailures + 1);
@@ -504,6 +511,17 @@ export class Member {
       // Not streaming while the leader is unheard (a partition) says nothing about diverged WAL.
       this.streamingProblemSince = undefined;
     }
+    // A leader it hears but does not stream from (just promoted): retry streaming without PostgreSQL's pause.
+    const problemFor = this.streamingProblemSince === undefined ? undefined : this.now() - this.streamingProblemSince;
+    const catchingUp = leader !== undefined && heard && problemFor !== undefined && problemFor < this.timing.timeoutMs;
+    // Segments from the leader while it streams or just stopped (a switchover): a lookup in the archive when
+    // the stream ends would hold the startup process, and with it a promotion or the switch to a new timeline.
+    // A problem that lasts (the leader no longer has the WAL) goes back to the archive.
+    this.holdStreamFirst(leader !== undefined && heard && (problemFor === undefined || problemFor < this.timing.timeoutMs));
+    if (catchingUp !== this.catchingUp) {
+      this.catchingUp = catchingUp;
+      await this.applyRuntime();
+    }
     // Heard again meanwhile (a vote granted, a heartbeat) while this tick waited: no election. A leader
     // that fenced itself and said so is silent from then on.
     const silent = this.leaderFenced() || this.now() - this.lastLeaderAt >= this.timing.timeoutMs;
@@ -518,6 +536,22 @@ export class Member {
   private electable(): boolean {
     if (this.spec.forcePrimary) return this.spec.forcePrimary === this.me.name && this.position() !== undefined;
     return this.position() !== undefined && (!this.state.syncSet || this.state.syncSet.includes(this.me.name));
+  }
+
+  /** restore_command answers from pg_wal while this holds (contract.ts, STREAM_FIRST_FILE); refreshed about once a second. */
+  private holdStreamFirst(hold: boolean): void {
+    if (hold && this.now() - this.streamFirstAt >= 1000) {
+      streamFirst.hold();
+      this.streamFirstAt = this.now();
+    } else if (!hold && this.streamFirstAt > -Infinity) {
+      this.dropStreamFirst();
+    }
+  }
+
+  /** Before a promotion or a rewind, which must see the archive: unconditionally, whatever an earlier agent left. */
+  private dropStreamFirst(): void {
+    streamFirst.release();
+    this.streamFirstAt = -Infinity;
   }
 
   /** Whether this standby holds WAL the leader's timeline does not have (it must be rewound to follow). */
@@ -662,6 +696,8 @@ export class Member {
     this.proposedSet = this.sync.electable(this.sync.config);
     this.syncNames = renderSyncNames(this.sync.config);
     this.following = undefined;
+    this.catchingUp = false;
+    this.dropStreamFirst();
     await this.applyRuntime();
     this.lastRoundAt = this.now();
     void this.round();
@@ -672,15 +708,23 @@ export class Member {
       void this.round();
     }, Math.max(50, Math.round(this.timing.heartbeatMs / 2)));
     const started = this.now();
-    let rows: Array<{ promoted: boolean }>;
     try {
-      rows = await this.pg.query<{ promoted: boolean }>("SELECT pg_promote(true, 60) AS promoted", [], 65_000);
+      // pg_promote(true) looks every 100 ms whether recovery ended; writes wait for that moment, so look every 20.
+      await this.pg.query("SELECT pg_promote(false)", [], 5000);
+      for (;;) {
+        const [row] = await this.pg.query<{ recovering: boolean }>("SELECT pg_is_in_recovery() AS recovering", [], 5000);
+        if (!row?.recovering) break;
+        if (this.now() - started > 60_000) throw new Error("pg_promote did not complete in 60 s");
+        await sleep(20);
+      }
     } finally {
       clearInterval(heartbeats);
     }
-    if (!rows[0]?.promoted) throw new Error("pg_promote did not complete");
     markStandby(false);
     log(`promoted in ${this.now() - started} ms; commits wait for: ${this.syncNames || "no standby"}`);
+    // Commits wait for a standby, and a standby that connects before its slot exists waits out a retry:
+    // the slots now, before the routers admit this primary (the chore retries a failure).
+    await this.createSlots().catch(() => undefined);
     // Routers admit it once its probe says it left recovery: probe now, not a tick later. Twice: the first call
     // may join a probe that started before the promotion; the second starts after it.
     await this.refreshPostgres();
@@ -711,19 +755,21 @@ export class Member {
    * the roles' passwords from the mounted secrets, repmgr's record (the stack's
    * repository keeps the archive's stanza). One at a time, each retried until it succeeds.
    */
+  /** A slot for every other data member (each standby streams through its own). */
+  private async createSlots(): Promise<void> {
+    for (const peer of this.spec.members.filter((member) => member.kind === "data" && member.name !== this.me.name)) {
+      await this.pg.query(
+        "SELECT pg_create_physical_replication_slot($1, true) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)",
+        [slotName(peer.name)],
+        10_000,
+      );
+    }
+  }
+
   private queueLeaderChores(): void {
-    const dataPeers = this.spec.members.filter((member) => member.kind === "data" && member.name !== this.me.name);
     const chore = (name: string, run: () => Promise<void>) => ({ name, run, attempts: 0, nextAt: 0 });
     this.chores = [
-      chore("replication slots", async () => {
-        for (const peer of dataPeers) {
-          await this.pg.query(
-            "SELECT pg_create_physical_replication_slot($1, true) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)",
-            [slotName(peer.name)],
-            10_000,
-          );
-        }
-      }),
+      chore("replication slots", () => this.createSlots()),
       chore("roles and database", () => reconcileRoles(this.spec, this.pg)),
       ...(this.spec.topology === "standalone" ? [] : [chore("repmgr primary register", registerPrimary)]),
     ];

@@ -15,7 +15,19 @@ export interface RuntimeSettings {
   synchronousStandbyNames: string;
   /** How long a walreceiver waits for a dead primary's TCP connection. */
   connectTimeoutSeconds: number;
+  /** A standby catching up with a leader it hears: retry streaming at CATCH_UP_WAL_RETRY_MS (see there). */
+  catchingUp?: boolean;
 }
+
+/**
+ * wal_retrieve_retry_interval while a standby hears its leader but does not stream from it (a new
+ * primary, a switchover): after each failed attempt — the old primary gone, the new one not yet
+ * promoted, the end of the old timeline reached — PostgreSQL waits this long before it streams
+ * again, and commits on the new primary wait for a standby. Outside that window the stack's own
+ * value (500ms) applies again, so a standby whose leader is unheard does not call restore_command
+ * ten times a second; the reload that switches it also wakes a retry wait at once.
+ */
+export const CATCH_UP_WAL_RETRY_MS = 100;
 
 const quote = (value: string) => `'${value.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
 
@@ -44,6 +56,7 @@ export function renderRuntimeConf(settings: RuntimeSettings): string {
     `primary_slot_name = ${quote(settings.follow ? slotName(settings.member) : "")}`,
     `synchronous_standby_names = ${quote(settings.synchronousStandbyNames)}`,
     "synchronous_commit = 'on'",
+    ...(settings.follow && settings.catchingUp ? [`wal_retrieve_retry_interval = '${CATCH_UP_WAL_RETRY_MS}ms'`] : []),
   ];
   return `${lines.join("\n")}\n`;
 }

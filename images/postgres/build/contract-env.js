@@ -16,5 +16,6 @@ const lines = [
   `PGSWARM_WAL_GET_TIMEOUT=${contract.WAL_TIMEOUTS_S.get}`,
   `PGSWARM_WAL_PUSH_TIMEOUT=${contract.WAL_TIMEOUTS_S.push}`,
   `PGSWARM_WAL_DOWN_REMEMBERED=${contract.WAL_TIMEOUTS_S.downRemembered}`,
+  `PGSWARM_STREAM_FIRST_FILE=${contract.STREAM_FIRST_FILE}`,
 ];
 process.stdout.write(`${lines.join("\n")}\n`);

@@ -52,6 +52,14 @@ describe("pgswarm-runtime.conf", () => {
     expect(text).toContain("synchronous_commit = 'on'");
   });
 
+  it("a standby catching up with a leader it hears retries streaming every 100 ms; otherwise the stack's interval applies", () => {
+    const settings = { member: "pgnode2", follow: "pgnode1", synchronousStandbyNames: "", connectTimeoutSeconds: 2 };
+    expect(renderRuntimeConf({ ...settings, catchingUp: true })).toMatch(/^wal_retrieve_retry_interval = '100ms'$/m);
+    expect(renderRuntimeConf({ ...settings, catchingUp: false })).not.toContain("wal_retrieve_retry_interval");
+    // A primary follows no one: nothing to retry.
+    expect(renderRuntimeConf({ ...settings, follow: undefined, catchingUp: true })).not.toContain("wal_retrieve_retry_interval");
+  });
+
   it("conninfo without an address still names the host", () => {
     expect(primaryConninfo("pgnode3", "pgnode1", 1)).toMatch(/^host=pgnode3 port=5432 /);
   });
