@@ -712,8 +712,12 @@ export class Member {
       // pg_promote(true) looks every 100 ms whether recovery ended; writes wait for that moment, so look every 20.
       await this.pg.query("SELECT pg_promote(false)", [], 5000);
       for (;;) {
-        const [row] = await this.pg.query<{ recovering: boolean }>("SELECT pg_is_in_recovery() AS recovering", [], 5000);
-        if (!row?.recovering) break;
+        // A slow answer is asked again; a server that died ends the promotion.
+        const row = await this.pg
+          .query<{ recovering: boolean }>("SELECT pg_is_in_recovery() AS recovering", [], 5000)
+          .then(([answer]) => answer, () => undefined);
+        if (row && !row.recovering) break;
+        if (!this.pg.running) throw new Error("PostgreSQL stopped while it was being promoted");
         if (this.now() - started > 60_000) throw new Error("pg_promote did not complete in 60 s");
         await sleep(20);
       }
@@ -750,11 +754,6 @@ export class Member {
     this.queueLeaderChores();
   }
 
-  /**
-   * What a new primary does once it serves: slots for every other member,
-   * the roles' passwords from the mounted secrets, repmgr's record (the stack's
-   * repository keeps the archive's stanza). One at a time, each retried until it succeeds.
-   */
   /** A slot for every other data member (each standby streams through its own). */
   private async createSlots(): Promise<void> {
     for (const peer of this.spec.members.filter((member) => member.kind === "data" && member.name !== this.me.name)) {
@@ -766,6 +765,11 @@ export class Member {
     }
   }
 
+  /**
+   * What a new primary does once it serves: slots for every other member,
+   * the roles' passwords from the mounted secrets, repmgr's record (the stack's
+   * repository keeps the archive's stanza). One at a time, each retried until it succeeds.
+   */
   private queueLeaderChores(): void {
     const chore = (name: string, run: () => Promise<void>) => ({ name, run, attempts: 0, nextAt: 0 });
     this.chores = [
