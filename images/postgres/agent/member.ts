@@ -24,6 +24,7 @@ import { rejoin, RetryLater } from "./phases/rejoin";
 import type { ArchiverStatus, PgStatus, Postgres, ReplicaRow } from "./postgres";
 import { monotonicMs, run, sleep } from "./process";
 import { HANDOVER_LEASE_HOLD_MS, handoverOrder } from "./handover";
+import { judgeLag } from "./lagGate";
 import { resolvePeer } from "./resolve";
 import { renderRuntimeConf, slotName } from "./runtimeConf";
 import { sameState, type MemberState, type StateFile } from "./state";
@@ -150,6 +151,8 @@ export class Member {
   private catchingUp = false;
   /** When the stream-first expiry was last written (files.ts streamFirst), or -Infinity when released. */
   private streamFirstAt = -Infinity;
+  /** When this standby went past the read side's lag limit (lagGate.ts), while it stays past it. */
+  private lagPastSince?: number;
   private standAsideSince?: number;
   private probing?: Promise<void>;
   /** When each kind of waiting line (its first words) was last logged. */
@@ -1166,7 +1169,10 @@ export class Member {
     // A candidate still is a hot standby serving reads; it leaves once it promotes (no longer in recovery).
     if (!["standby", "candidate"].includes(this.phase) || !this.healthy || !status?.inRecovery) return false;
     const lag = this.lagBytes();
-    if (lag === undefined || lag > maxLag) return false;
+    if (lag === undefined) return false;
+    const verdict = judgeLag(lag, maxLag, this.lagPastSince, this.now());
+    this.lagPastSince = verdict.pastSince;
+    if (!verdict.within) return false;
     const streaming =
       status.receiver === "streaming" && this.state.leader !== undefined && status.sender === this.state.leader && this.now() - this.lastLeaderAt < this.timing.timeoutMs;
     if (streaming) {
