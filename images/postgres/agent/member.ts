@@ -517,9 +517,9 @@ export class Member {
     // A leader it hears but does not stream from (just promoted): retry streaming without PostgreSQL's pause.
     const problemFor = this.streamingProblemSince === undefined ? undefined : this.now() - this.streamingProblemSince;
     const catchingUp = leader !== undefined && heard && problemFor !== undefined && problemFor < this.timing.timeoutMs;
-    // Segments from the leader while it streams or just stopped (a switchover): a lookup in the archive when
-    // the stream ends would hold the startup process, and with it a promotion or the switch to a new timeline.
-    // A problem that lasts (the leader no longer has the WAL) goes back to the archive.
+    // WAL and timeline history from the leader while it streams or just stopped (a switchover): a lookup in the
+    // archive when the stream ends would hold the startup process, and with it a promotion or the switch to a new
+    // timeline. A problem that lasts (the leader no longer has the WAL) goes back to the archive.
     this.holdStreamFirst(leader !== undefined && heard && (problemFor === undefined || problemFor < this.timing.timeoutMs));
     if (catchingUp !== this.catchingUp) {
       this.catchingUp = catchingUp;
