@@ -85,7 +85,9 @@ export const WAL_TIMEOUTS_S = { connect: 1, get: 10, push: 30, downRemembered: 1
  * retry: with a busy repository each lookup took 50–600 ms and held the standby's promotion or its
  * switch to the new primary, while commits waited for a standby. The agent drops the file before
  * it promotes its server — a new timeline is chosen against the archive, so two members never pick
- * the same number — and before pg_rewind; it refreshes it every second, and a stale one expires.
+ * the same number — unless a handover's archive probe made that lookup ahead of the pause
+ * (agent/handover.ts, promotesFromLocalWal), and before pg_rewind; it refreshes it every second, and
+ * a stale one expires.
  */
 export const STREAM_FIRST_FILE = "/tmp/pgswarm-stream-first";
 export const STREAM_FIRST_HOLD_S = 2;

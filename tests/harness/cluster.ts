@@ -56,19 +56,29 @@ export async function agentStatus(task: RunningTask, timeoutMs = 3000): Promise<
  * serves, and start its successor only later, which then waits for the volume lock).
  */
 export async function memberContainers(stack: string, name: string): Promise<RunningTask[]> {
-  const service = memberService(stack, name);
-  const found: Array<RunningTask & { created: number }> = [];
+  return (await membersContainers(stack, [name])).get(name) ?? [];
+}
+
+/** memberContainers of several members: one question per node, however many members. */
+export async function membersContainers(stack: string, names: string[]): Promise<Map<string, RunningTask[]>> {
+  const memberOf = new Map(names.map((name) => [memberService(stack, name), name]));
+  const found = new Map<string, Array<RunningTask & { created: number }>>(names.map((name) => [name, []]));
   await Promise.all(
     NODES.map(async (node) => {
       const containers = await dockerOn(node)
-        .listContainers({ filters: { label: [`com.docker.swarm.service.name=${service}`], status: ["running"] } })
+        .listContainers({ filters: { label: ["com.docker.swarm.service.name"], status: ["running"] } })
         .catch(() => []);
       for (const container of containers) {
-        found.push({ service, node, containerId: container.Id, taskId: container.Labels["com.docker.swarm.task.id"] ?? "", created: container.Created });
+        const service = container.Labels["com.docker.swarm.service.name"];
+        const name = memberOf.get(service);
+        if (name === undefined) continue;
+        found.get(name)!.push({ service, node, containerId: container.Id, taskId: container.Labels["com.docker.swarm.task.id"] ?? "", created: container.Created });
       }
     }),
   );
-  return found.sort((a, b) => b.created - a.created).map(({ created: _created, ...task }) => task);
+  return new Map(
+    [...found].map(([name, tasks]) => [name, tasks.sort((a, b) => b.created - a.created).map(({ created: _created, ...task }) => task)]),
+  );
 }
 
 /** Each member as its agent reports it (the newest of its containers whose agent answers). */

@@ -1,16 +1,20 @@
 /**
  * Samples, every 100 ms, whether each data member's PostgreSQL answers as a
  * primary (pg_is_in_recovery() = false), asking it over its local socket from
- * inside its container. The loop runs in the container (one `docker exec` per
- * member task, not one per sample), so sampling costs little and keeps going
- * while the node is cut off; a member whose server is frozen or gone does not
- * answer and is counted as not primary (it can accept no write).
+ * inside its container. One `docker exec` per member task runs the loop, and one
+ * session answers every sample, timed by the server's clock when it answers:
+ * sampling costs the machine little (no psql and no backend started per sample,
+ * which loaded the 2-core testbed during the timed tests), and keeps going
+ * while the node is cut off.
+ * A member whose server is frozen or gone does not answer and is counted as not
+ * primary (it can accept no write); when a session ends, an "x" sample marks the
+ * moment, and a new session is opened.
  *
  * Two members answering as primary in overlapping periods is a split brain.
  */
 import { dockerOn } from "./testbed";
-import { memberContainers } from "./cluster";
-import type { RunningTask } from "./swarm";
+import { membersContainers } from "./cluster";
+import { execIn, type RunningTask } from "./swarm";
 
 export interface RoleSample {
   at: number;
@@ -18,13 +22,26 @@ export interface RoleSample {
   primary: boolean;
 }
 
-const LOOP = `while :; do r=$(timeout 1 psql -XAtq -h /var/run/postgresql -U postgres -d postgres -c 'select pg_is_in_recovery()' 2>/dev/null || echo x); echo "$(date +%s%3N) $r"; sleep 0.1; done`;
+const SAMPLE = "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint, pg_is_in_recovery()";
+// stdbuf: psql's output to a pipe would otherwise wait in its buffer. When the session ends (the server stops
+// or cannot be reached), an "x" sample at that moment ends the member's last answer, as a failed psql did.
+const LOOP = `while :; do while :; do echo "${SAMPLE};"; sleep 0.1; done | { stdbuf -oL psql -XAtq -F ' ' -h /var/run/postgresql -U postgres -d postgres 2>/dev/null; echo "$(date +%s%3N) x"; }; sleep 0.1; done`;
 
 export class RoleSampler {
   readonly samples: RoleSample[] = [];
   private stopped = false;
   private streams: Array<{ destroy(): void }> = [];
-  private loops: Promise<void>[] = [];
+  private follower?: Promise<void>;
+  /** Each loop's start (its exec created and attached), then its end (its stream closed). */
+  private readonly starts: Promise<unknown>[] = [];
+  private readonly ends: Promise<void>[] = [];
+  /**
+   * Names this sampler's loops in the containers' process lists. Closing the exec's stream does not end
+   * them (dockerd keeps draining an exec's output after its client left): left running, each psql loop
+   * cost about 0.15 of a core, and every test's sampler added its own to the containers that outlived it.
+   */
+  private readonly mark = `pgswarm-role-sampler-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  private readonly sampled: RunningTask[] = [];
 
   constructor(
     private readonly stack: string,
@@ -32,39 +49,55 @@ export class RoleSampler {
   ) {}
 
   start(): this {
-    this.loops = this.dataMembers.map((member) => this.follow(member));
+    this.follower = this.follow();
     return this;
   }
 
+  /** Ends every loop it started, in the containers too. */
   async stop(): Promise<void> {
+    if (this.stopped) return;
     this.stopped = true;
+    await this.follower; // no loop starts after this
+    await Promise.allSettled(this.starts);
+    // pkill never matches itself (its command line holds the mark too); a container that is gone took its loop along.
+    await Promise.all(this.sampled.map((task) => execIn(task.node, task.containerId, ["pkill", "-f", this.mark], 10_000).catch(() => undefined)));
     for (const stream of this.streams) stream.destroy();
-    await Promise.all(this.loops);
+    await Promise.all(this.ends);
   }
 
-  /** Keeps a sampling loop running in every container that runs the member (two, while one replaces the other). */
-  private async follow(member: string): Promise<void> {
+  /** Keeps a sampling loop running in every container that runs a member (two, while one replaces the other). */
+  private async follow(): Promise<void> {
     const sampling = new Set<string>();
-    const loops: Promise<void>[] = [];
     while (!this.stopped) {
-      for (const task of await memberContainers(this.stack, member).catch(() => [] as RunningTask[])) {
-        if (sampling.has(task.containerId)) continue;
-        sampling.add(task.containerId);
-        loops.push(this.sample(member, task).catch(() => undefined));
+      const running = await membersContainers(this.stack, this.dataMembers).catch(() => new Map<string, RunningTask[]>());
+      if (this.stopped) return;
+      for (const [member, tasks] of running) {
+        for (const task of tasks) {
+          if (sampling.has(task.containerId)) continue;
+          sampling.add(task.containerId);
+          this.sampled.push(task);
+          const started = this.attach(task);
+          this.starts.push(started);
+          this.ends.push(started.then((stream) => this.read(member, task, stream)).catch(() => undefined));
+        }
       }
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
-    await Promise.all(loops);
   }
 
-  private async sample(member: string, task: RunningTask): Promise<void> {
-    const docker = dockerOn(task.node);
-    const exec = await docker.getContainer(task.containerId).exec({ Cmd: ["bash", "-c", LOOP], AttachStdout: true, AttachStderr: false });
+  private async attach(task: RunningTask): Promise<NodeJS.ReadableStream> {
+    const exec = await dockerOn(task.node)
+      .getContainer(task.containerId)
+      .exec({ Cmd: ["bash", "-c", `: ${this.mark}; ${LOOP}`], AttachStdout: true, AttachStderr: false });
     const stream = await exec.start({ hijack: true, stdin: false });
     this.streams.push(stream as any);
+    return stream;
+  }
+
+  private read(member: string, task: RunningTask, stream: NodeJS.ReadableStream): Promise<void> {
     let pending = "";
-    await new Promise<void>((resolve) => {
-      docker.modem.demuxStream(
+    return new Promise<void>((resolve) => {
+      dockerOn(task.node).modem.demuxStream(
         stream,
         {
           write: (chunk: Buffer) => {

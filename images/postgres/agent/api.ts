@@ -17,7 +17,7 @@ export interface Handlers {
   replica(maxLagBytes?: bigint): boolean;
   /** Prometheus text, where the agent has metrics of its own (the backup repository). */
   metrics?(): string;
-  /** Authenticated actions by name (heartbeat, vote, release, takeover, switchover). */
+  /** Authenticated actions by name (heartbeat, vote, release, prepare-takeover, takeover, switchover). */
   actions: Record<string, (body: any) => unknown | Promise<unknown>>;
 }
 

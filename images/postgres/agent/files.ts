@@ -41,7 +41,7 @@ export function clearStalePid(): void {
   fs.rmSync(path.join(PGDATA, "postmaster.pid"), { force: true });
 }
 
-/** restore_command skips the archive for WAL segments until the expiry written here (contract: STREAM_FIRST_FILE). */
+/** restore_command skips the archive (WAL segments and timeline history) until the expiry written here (contract: STREAM_FIRST_FILE). */
 export const streamFirst = {
   hold: () => fs.writeFileSync(STREAM_FIRST_FILE, `${Math.floor(Date.now() / 1000) + STREAM_FIRST_HOLD_S}\n`),
   release: () => fs.rmSync(STREAM_FIRST_FILE, { force: true }),

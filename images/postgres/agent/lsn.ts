@@ -52,6 +52,11 @@ export function parseHistory(text: string): TimelineSwitch[] {
   return switches;
 }
 
+/** The name of a timeline's history file, in pg_wal and in the archive (3 → "00000003.history"). */
+export function historyFileName(timeline: number): string {
+  return `${timeline.toString(16).toUpperCase().padStart(8, "0")}.history`;
+}
+
 /** The timeline a WAL file name belongs to ("000000020000000000000005" → 2). */
 export function timelineOfWalFile(name: string): number | undefined {
   return /^[0-9A-F]{24}$/.test(name) ? parseInt(name.slice(0, 8), 16) : undefined;

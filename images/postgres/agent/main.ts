@@ -47,6 +47,7 @@ async function runMember(): Promise<void> {
         heartbeat: (body) => member.onHeartbeat(body),
         vote: (body) => member.onVote(body),
         release: (body) => member.onRelease(body),
+        "prepare-takeover": (body) => member.onPrepareTakeover(body),
         takeover: (body) => member.onTakeover(body),
         switchover: (body) => member.onSwitchover(body),
         logins: (body) => member.onLogins(body),

@@ -23,7 +23,8 @@ import { bestEffort, registerPrimary, registerStandby } from "./phases/register"
 import { rejoin, RetryLater } from "./phases/rejoin";
 import type { ArchiverStatus, PgStatus, Postgres, ReplicaRow } from "./postgres";
 import { monotonicMs, run, sleep } from "./process";
-import { HANDOVER_LEASE_HOLD_MS, handoverOrder } from "./handover";
+import { HANDOVER_LEASE_HOLD_MS, handoverOrder, promotesFromLocalWal, type TimelineProbe } from "./handover";
+import { archiveHasHistory } from "./archiveProbe";
 import { judgeLag } from "./lagGate";
 import { resolvePeer } from "./resolve";
 import { renderRuntimeConf, slotName } from "./runtimeConf";
@@ -46,6 +47,8 @@ export type Phase =
 
 /** What /status says about a member; peers read it to decide bootstraps, clones and elections. */
 const AGENT_STARTED_AT = Date.now();
+/** How long a handover's target may ask the archive about the next timeline; no answer: it promotes against the archive. */
+const TIMELINE_PROBE_TIMEOUT_MS = 3000;
 
 
 
@@ -151,6 +154,8 @@ export class Member {
   private catchingUp = false;
   /** When the stream-first expiry was last written (files.ts streamFirst), or -Infinity when released. */
   private streamFirstAt = -Infinity;
+  /** What the archive said, at a leaver's request, of the timeline after its own (handover.ts, promotesFromLocalWal). */
+  private timelineProbe?: TimelineProbe;
   /** When this standby went past the read side's lag limit (lagGate.ts), while it stays past it. */
   private lagPastSince?: number;
   private standAsideSince?: number;
@@ -543,12 +548,20 @@ export class Member {
 
   /** restore_command answers from pg_wal while this holds (contract.ts, STREAM_FIRST_FILE); refreshed about once a second. */
   private holdStreamFirst(hold: boolean): void {
+    // A tick that began as a standby must not touch it once an election started meanwhile (a takeover
+    // runs beside the main loop): the promotion decides alone whether the archive is asked.
+    if (this.phase !== "standby") return;
     if (hold && this.now() - this.streamFirstAt >= 1000) {
       streamFirst.hold();
       this.streamFirstAt = this.now();
     } else if (!hold && this.streamFirstAt > -Infinity) {
       this.dropStreamFirst();
     }
+  }
+
+  private keepStreamFirst(): void {
+    streamFirst.hold();
+    this.streamFirstAt = this.now();
   }
 
   /** Before a promotion or a rewind, which must see the archive: unconditionally, whatever an earlier agent left. */
@@ -601,7 +614,8 @@ export class Member {
     return Promise.all(this.others.map((peer) => this.peers.get<MemberStatus>(peer.name, "/status", timeoutMs)));
   }
 
-  private async election(handover: boolean): Promise<boolean> {
+  /** `probe`: in a handover, what the archive said of the next timeline at the leaver's request (handover.ts). */
+  private async election(handover: boolean, probe?: TimelineProbe): Promise<boolean> {
     const position = this.position();
     if (!position) return false;
     // The leader of the term being replaced; in a handover it is stopping on purpose and is not lost.
@@ -653,7 +667,15 @@ export class Member {
       }
       this.save({ ...this.state, leader: this.me.name, ledTerm: request.term });
       log(`elected leader of term ${request.term} with ${1 + votes.granted} of ${this.spec.members.length} votes${handover ? " (handover)" : ""}`);
-      await this.becomeLeader(lostLeader);
+      const fromLocalWal =
+        handover &&
+        probe?.term === request.term - 1 &&
+        promotesFromLocalWal(
+          probe,
+          { timeline: position.timeline, parentHistoryLocal: this.pg.hasHistory(position.timeline), nextHistoryLocal: this.pg.hasHistory(position.timeline + 1) },
+          this.now(),
+        );
+      await this.becomeLeader(lostLeader, fromLocalWal);
       return true;
     } finally {
       if (this.phase === "candidate") this.phase = "standby";
@@ -689,8 +711,11 @@ export class Member {
     );
   }
 
-  /** A standby that won an election: require as much as its sync set implies, then promote. */
-  private async becomeLeader(lostLeader?: string): Promise<void> {
+  /**
+   * A standby that won an election: require as much as its sync set implies, then promote. `fromLocalWal`
+   * (a handover whose archive probe allows it, handover.ts): restore_command answers from pg_wal meanwhile.
+   */
+  private async becomeLeader(lostLeader?: string, fromLocalWal = false): Promise<void> {
     this.phase = "promoting";
     this.leadingSince = this.now();
     this.leaseUntil = 0;
@@ -700,18 +725,20 @@ export class Member {
     this.syncNames = renderSyncNames(this.sync.config);
     this.following = undefined;
     this.catchingUp = false;
-    this.dropStreamFirst();
-    await this.applyRuntime();
+    if (fromLocalWal) this.keepStreamFirst();
+    else this.dropStreamFirst();
     this.lastRoundAt = this.now();
     void this.round();
     // The main loop waits for the promotion; the lease must not lapse meanwhile (a slow end-of-recovery checkpoint).
     const heartbeats = setInterval(() => {
+      if (fromLocalWal && this.phase === "promoting" && this.now() - this.streamFirstAt >= 1000) this.keepStreamFirst();
       if (this.phase !== "promoting" || this.now() - this.lastRoundAt < this.timing.heartbeatMs) return;
       this.lastRoundAt = this.now();
       void this.round();
     }, Math.max(50, Math.round(this.timing.heartbeatMs / 2)));
     const started = this.now();
     try {
+      await this.applyRuntime();
       // pg_promote(true) looks every 100 ms whether recovery ended; writes wait for that moment, so look every 20.
       await this.pg.query("SELECT pg_promote(false)", [], 5000);
       for (;;) {
@@ -726,9 +753,11 @@ export class Member {
       }
     } finally {
       clearInterval(heartbeats);
+      if (fromLocalWal) this.dropStreamFirst();
     }
     markStandby(false);
-    log(`promoted in ${this.now() - started} ms; commits wait for: ${this.syncNames || "no standby"}`);
+    const source = fromLocalWal ? " (WAL and timeline history from pg_wal: a handover, and the archive had no newer timeline)" : "";
+    log(`promoted in ${this.now() - started} ms${source}; commits wait for: ${this.syncNames || "no standby"}`);
     // Commits wait for a standby, and a standby that connects before its slot exists waits out a retry:
     // the slots now, before the routers admit this primary (the chore retries a failure).
     await this.createSlots().catch(() => undefined);
@@ -940,7 +969,13 @@ export class Member {
     if (targets.length === 0) return { ok: false, leader: this.me.name, reason: "no streaming standby to hand over to" };
     const started = this.now();
     const step = (what: string) => log(`handover: ${what} (+${this.now() - started} ms)`);
-    await this.pg.query("CHECKPOINT", [], 60_000).catch(() => undefined);
+    // The first target asks the archive now, while writes go on, what its promotion would ask it during the pause.
+    const timeline = this.pgStatus?.timeline;
+    const prepared =
+      this.spec.walArchiving && timeline !== undefined
+        ? this.peers.post(targets[0], "/v1/prepare-takeover", { term: this.state.term, from: this.me.name, timeline }, TIMELINE_PROBE_TIMEOUT_MS + 500)
+        : undefined;
+    await Promise.all([this.pg.query("CHECKPOINT", [], 60_000).catch(() => undefined), prepared]);
     step("checkpoint done; leaving the routers");
     const term = this.state.term;
     this.phase = "demoting";
@@ -1117,6 +1152,9 @@ export class Member {
   }
 
   async onTakeover(body: { term: number; from: string; minLsn: string }): Promise<{ ok: boolean; reason?: string }> {
+    // Good for this handover only: asked by the same leaver in the same term.
+    const probe = this.timelineProbe?.term === body.term && this.timelineProbe.from === body.from ? this.timelineProbe : undefined;
+    this.timelineProbe = undefined;
     if (this.phase !== "standby") return { ok: false, reason: `${this.me.name} is ${this.phase}` };
     const minLsn = BigInt(body.minLsn);
     const deadline = this.now() + 3000;
@@ -1127,8 +1165,19 @@ export class Member {
       await sleep(25);
       await this.refreshPostgres();
     }
-    const won = await this.election(true);
+    const won = await this.election(true, probe);
     return won ? { ok: true } : { ok: false, reason: "the election failed" };
+  }
+
+  /** A leaver about to hand over to this standby: the archive asked now, not in the write pause (handover.ts). */
+  async onPrepareTakeover(body: { term: number; from: string; timeline: number }): Promise<{ ok: boolean; nextTimelineArchived?: boolean }> {
+    this.timelineProbe = undefined;
+    const valid = Number.isInteger(body.timeline) && body.timeline >= 1 && body.term === this.state.term && body.from === this.state.leader;
+    if (this.phase !== "standby" || !this.spec.walArchiving || !valid) return { ok: false };
+    const asked = this.now();
+    const nextTimelineArchived = await archiveHasHistory(body.timeline + 1, TIMELINE_PROBE_TIMEOUT_MS);
+    this.timelineProbe = { term: body.term, from: body.from, timeline: body.timeline, at: asked, nextTimelineArchived };
+    return { ok: nextTimelineArchived !== undefined, nextTimelineArchived };
   }
 
   async onSwitchover(body: { target?: string }): Promise<{ ok: boolean; leader?: string; reason?: string; note?: string }> {

@@ -14,7 +14,7 @@ import type { Client as PgClient } from "pg";
 import { PGDATA, POSTGRES_PORT, ROLES, RUNTIME_CONF, SOCKET_DIR } from "../../../components/contract";
 import { clearStalePid } from "./files";
 import { log } from "./log";
-import { parseHistory, parseLsn, timelineOfWalFile, type Position, type TimelineSwitch } from "./lsn";
+import { historyFileName, parseHistory, parseLsn, timelineOfWalFile, type Position, type TimelineSwitch } from "./lsn";
 import { monotonicMs, run, sleep } from "./process";
 
 /** The descriptor of the volume lock the entry script took (see images/postgres/pgswarm-entrypoint.sh). */
@@ -261,8 +261,13 @@ export class Postgres {
 
   /** The timeline history a primary on `timeline` descends through (empty on timeline 1). */
   history(timeline: number): TimelineSwitch[] {
-    const file = path.join(PGDATA, "pg_wal", `${timeline.toString(16).toUpperCase().padStart(8, "0")}.history`);
+    const file = path.join(PGDATA, "pg_wal", historyFileName(timeline));
     return fs.existsSync(file) ? parseHistory(fs.readFileSync(file, "utf8")) : [];
+  }
+
+  /** Whether pg_wal holds the history of `timeline` (timeline 1 has none and needs none). */
+  hasHistory(timeline: number): boolean {
+    return timeline === 1 || fs.existsSync(path.join(PGDATA, "pg_wal", historyFileName(timeline)));
   }
 
   /** Where the last checkpoint of a stopped server is (after a clean stop: the shutdown checkpoint). */
