@@ -2,6 +2,7 @@
 const tsJest = ["ts-jest", { diagnostics: false }];
 module.exports = {
   reporters: ["default", "<rootDir>/tests/helpers/summaryReporter.js"],
+  testSequencer: "<rootDir>/tests/helpers/e2eSequencer.js",
   projects: [
     {
       displayName: "unit",
@@ -11,7 +12,7 @@ module.exports = {
     },
     {
       displayName: "e2e",
-      testEnvironment: "node",
+      testEnvironment: "<rootDir>/tests/helpers/e2eEnvironment.js",
       roots: ["<rootDir>/tests/e2e"],
       transform: { "^.+\\.ts$": tsJest },
     },

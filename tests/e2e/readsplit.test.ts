@@ -218,6 +218,47 @@ describe("read-split: db-ro over up-to-date standbys", () => {
     await cluster.waitFullRedundancy(STACK, DATA);
   });
 
+  it("keeps every session while the agents answer late (700 ms, within the routers' 1 s grace), in db-rw and db-ro", async () => {
+    const { execIn, eventually } = require("../harness/swarm") as typeof import("../harness/swarm");
+    const { primary, standbys: others } = await standbys();
+    // db-ro has its standbys back (they may have left for the lag test above).
+    await eventually(async () => {
+      const node = await readSideNode();
+      if (!node || node === primary.name) throw new Error(`db-ro reached ${node ?? "nothing"}, not a standby`);
+    }, 30_000);
+    const repo = repositoryTask!;
+    // One session per endpoint: it names its backend, holds it for 4 s, then names it again.
+    const session = (service: string, user: string, secret: string) =>
+      execIn(
+        repo.node,
+        repo.containerId,
+        [
+          "bash",
+          "-c",
+          `PGPASSWORD="$(cat /run/secrets/${secret})" psql -XAtq -v ON_ERROR_STOP=1 "host=${service} user=${user} dbname=app connect_timeout=2" ` +
+            `-c "SELECT pg_backend_pid(), current_setting('cluster_name')" -c "SELECT pg_sleep(4)" -c "SELECT pg_backend_pid(), current_setting('cluster_name')"`,
+        ],
+        20_000,
+      );
+    const sessions = [session("db-rw", "app", "pgswarm-app-password"), session("db-ro", "app_ro", "pgswarm-reader-password")];
+    await sleep(1500);
+    // Every agent stops answering for 700 ms: longer than one gate question may take (500 ms), shorter than the grace.
+    const pause = "p=$(pgrep -o -f agent/main.js) && kill -STOP \"$p\" && sleep 0.7; kill -CONT \"$p\"";
+    await Promise.all([primary, ...others].map((member) => execIn(member.node, member.containerId, ["bash", "-c", pause], 10_000)));
+    const [written, read] = await Promise.all(sessions);
+    for (const [output, expected] of [
+      [written, [primary.name]],
+      [read, others.map((member) => member.name)],
+    ] as const) {
+      // "pid|member" before and after the pause (pg_sleep prints an empty line): the same backend throughout.
+      const [before, after] = output.split("\n").filter(Boolean);
+      expect(after).toBe(before);
+      expect(expected).toContain(before.split("|")[1]);
+    }
+    // Still the same primary: nobody took the pause for a failure.
+    expect((await standbys()).primary.name).toBe(primary.name);
+  });
+
   it("keeps reading when a standby is killed", async () => {
     const { standbys: [victim] } = await standbys();
     const reader = newReader();

@@ -4,7 +4,8 @@
  * primary's lease; `replicas` stream from it within the lag limit — judged
  * twice: HAProxy's HTTP check against the agent, and the router's role gate
  * (images/router/pgswarm-gate.lua), which keeps every server disabled until
- * the agent has answered and closes a server's sessions the moment it does not.
+ * the agent has answered, closes a server's sessions the moment its agent says
+ * no, and after a short grace when its agent does not answer at all.
  * No process is forked per check.
  *
  * rw: only the primary. ro: streaming replicas within the lag limit, and the
@@ -25,16 +26,28 @@ export const ROLE_PATHS = { primary: "/primary", replicas: "/replica" } as const
  * Sessions are long (pools keep them): the replicas go by fewest sessions, which spreads a pool's
  * connections evenly where round robin, started afresh on each router, favours the first server.
  */
-function backend(name: keyof typeof ROLE_PATHS, path: string, members: string[], intervalMs: number): string {
+function backend(name: keyof typeof ROLE_PATHS, path: string, members: string[], intervalMs: number, fall: number): string {
   const servers = members.map((member) => `    server ${member} ${member}:${POSTGRES_PORT}`);
   return `backend ${name}
     balance ${name === "primary" ? "first" : "leastconn"}
     option httpchk
     http-check send meth GET uri ${path}
     http-check expect status 200
-    default-server check port ${AGENT_PORT} inter ${intervalMs}ms fastinter ${intervalMs}ms downinter ${intervalMs}ms fall 1 rise 1 on-marked-down shutdown-sessions resolvers docker init-addr none disabled
+    default-server check port ${AGENT_PORT} inter ${intervalMs}ms fastinter ${intervalMs}ms downinter ${intervalMs}ms fall ${fall} rise 1 on-marked-down shutdown-sessions resolvers docker init-addr none disabled
 ${servers.join("\n")}
 `;
+}
+
+/**
+ * How long a router keeps an admitted member whose agent does not answer: a
+ * busy machine can delay an answer past one request's bound, and cutting a
+ * healthy primary's sessions for it is an outage of our own making. Half the
+ * failover timeout, so the member is out well before another can be elected,
+ * and never more than 1 s.
+ */
+export function unansweredGraceMs(config: Pick<StackConfig, "database">): number {
+  const failoverTimeout = parseDurationMs(config.database.failover.timeout) ?? 3000;
+  return Math.min(1000, Math.floor(failoverTimeout / 2));
 }
 
 export function renderHaproxyCfg(mode: RouterMode, config: StackConfig, dataMembers: string[]): string {
@@ -42,6 +55,9 @@ export function renderHaproxyCfg(mode: RouterMode, config: StackConfig, dataMemb
   // The role gate asks every half interval; one attempt may take two of its ticks, connect included.
   const gateInterval = Math.max(100, Math.round(interval / 2));
   const gateTimeout = Math.max(200, gateInterval * 2);
+  const grace = unansweredGraceMs(config);
+  // HAProxy's own check cannot tell a late answer from a "no": it falls after the checks that fit in the grace.
+  const fall = Math.max(1, Math.floor(grace / interval));
   const maxLag = parseSizeBytes(config.database.replicaMaxLag) ?? 0;
   const replicaPath = `${ROLE_PATHS.replicas}?lag=${maxLag}`;
   const routing =
@@ -55,6 +71,8 @@ global
     stats socket /var/lib/haproxy/admin.sock mode 600 level admin
     setenv PGSWARM_GATE_INTERVAL_MS ${gateInterval}
     setenv PGSWARM_GATE_TIMEOUT_MS ${gateTimeout}
+    # A member whose agent says "no" leaves at once; one whose agent does not answer (busy, or gone) after this.
+    setenv PGSWARM_GATE_GRACE_MS ${grace}
     # The gate's requests: one short attempt each (it asks again at its next tick). HAProxy's defaults,
     # a 5 s connect and 3 retries, held a gate for 20 s on the old address of a member that had restarted.
     httpclient.retries 0
@@ -107,5 +125,5 @@ frontend postgres
     bind :${POSTGRES_PORT}
 ${routing}
 
-${backend("primary", ROLE_PATHS.primary, dataMembers, interval)}${mode === "ro" ? `\n${backend("replicas", replicaPath, dataMembers, interval)}` : ""}`;
+${backend("primary", ROLE_PATHS.primary, dataMembers, interval, fall)}${mode === "ro" ? `\n${backend("replicas", replicaPath, dataMembers, interval, fall)}` : ""}`;
 }

@@ -1,5 +1,5 @@
-import { validateStack } from "../../../../components/config";
-import { renderHaproxyCfg } from "../../../../components/postgres/render";
+import { parseDurationMs, validateStack } from "../../../../components/config";
+import { renderHaproxyCfg, unansweredGraceMs } from "../../../../components/postgres/render";
 
 const config = validateStack(
   {
@@ -51,8 +51,48 @@ describe("haproxy.cfg", () => {
   it("checks at the configured interval and closes the sessions of a member that leaves", () => {
     const line = renderHaproxyCfg("rw", config, members).split("\n").find((text) => text.includes("default-server"))!;
     expect(line).toContain("inter 400ms");
-    expect(line).toContain("fall 1 rise 1");
     expect(line).toContain("on-marked-down shutdown-sessions");
+  });
+
+  describe("a member whose agent does not answer keeps its sessions for a grace shorter than any election", () => {
+    const withTimes = (failoverTimeout: string, checkInterval: string) =>
+      validateStack(
+        {
+          topology: "read-split",
+          nodes: { a: { backups: true }, b: { backups: true }, c: { backups: true } },
+          database: {
+            nodes: 3,
+            placement: { pgnode1: "a", pgnode2: "b", pgnode3: "c" },
+            failover: { heartbeat: "200ms", timeout: failoverTimeout },
+            router: { checkInterval },
+          },
+        },
+        "test",
+      );
+    const fallOf = (cfg: string) => cfg.split("\n").filter((line) => line.includes("default-server")).map((line) => line.match(/ fall (\d+) rise 1 /)?.[1]);
+
+    it.each([
+      // failover timeout, check interval: grace (ms), HAProxy's consecutive failed checks
+      ["3s", "400ms", 1000, "2"],
+      ["3s", "500ms", 1000, "2"],
+      ["3s", "250ms", 1000, "4"],
+      ["1s", "400ms", 500, "1"],
+      ["1200ms", "200ms", 600, "3"],
+      ["60s", "2s", 1000, "1"],
+    ])("failover timeout %s, checks every %s: the gate waits %i ms, HAProxy falls after %s checks", (timeout, interval, grace, fall) => {
+      const stack = withTimes(timeout, interval);
+      expect(unansweredGraceMs(stack)).toBe(grace);
+      for (const mode of ["rw", "ro"] as const) {
+        const cfg = renderHaproxyCfg(mode, stack, members);
+        expect(section(cfg, "global")).toContain(`setenv PGSWARM_GATE_GRACE_MS ${grace}`);
+        const falls = fallOf(cfg);
+        expect(falls).toHaveLength(mode === "rw" ? 1 : 2);
+        for (const value of falls) expect(value).toBe(fall);
+        // The failed checks fit in the grace (one check at least): the member is out before another can be elected.
+        const intervalMs = parseDurationMs(interval)!;
+        expect(Number(fall) * intervalMs).toBeLessThanOrEqual(Math.max(grace, intervalMs));
+      }
+    });
   });
 
   it("spreads read sessions by fewest sessions (pools keep them long); the primary backend takes the first admitted server", () => {
