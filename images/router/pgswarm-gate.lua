@@ -54,13 +54,13 @@ local function gate(backend, name, server, path)
     if has_role and not admitted then
       server:set_ready()
       admitted = true
-      core.Info(string.format("%s pgswarm gate: %s/%s admitted (%s answered %s on %s)", stamp(), backend, name, address, answer, path))
+      core.log(core.notice, string.format("%s pgswarm gate: %s/%s admitted (%s answered %s on %s)", stamp(), backend, name, address, answer, path))
     elseif admitted and not has_role and (answered or now_ms() - last_heard >= grace) then
       server:set_maint()
       server:shut_sess()
       admitted = false
       local silence = answered and "" or string.format(", unanswered for %d ms", now_ms() - last_heard)
-      core.Info(string.format("%s pgswarm gate: %s/%s out (%s: %s%s)", stamp(), backend, name, address or "-", answer, silence))
+      core.log(core.notice, string.format("%s pgswarm gate: %s/%s out (%s: %s%s)", stamp(), backend, name, address or "-", answer, silence))
     end
     core.msleep(interval)
   end

@@ -144,7 +144,11 @@ async function execOnce(node: NodeName, containerId: string, command: string[]):
     stream.on("error", reject);
   });
   const { ExitCode } = await exec.inspect();
-  if (ExitCode !== 0) throw new Error(`${command.join(" ")} exited ${ExitCode}: ${Buffer.concat(stderr).toString()}`);
+  if (ExitCode !== 0) {
+    // A command that sends its errors to stdout (`2>&1`) would otherwise fail with no reason given.
+    const reason = Buffer.concat(stderr).toString() || Buffer.concat(stdout).toString().slice(-600);
+    throw new Error(`${command.join(" ")} exited ${ExitCode}: ${reason}`);
+  }
   return Buffer.concat(stdout).toString();
 }
 

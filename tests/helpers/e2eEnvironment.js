@@ -24,6 +24,7 @@ async function diagnostics() {
     `load: ${await run("cat", ["/proc/loadavg"])}`,
     await run("df", ["-h", "/", "/var/lib/pgswarm-testbed"]),
     await run("free", ["-m"]),
+    `-- busiest processes\n${(await run("ps", ["-eo", "pcpu,rss,etimes,args", "--sort=-pcpu"])).split("\n").slice(0, 12).map((line) => line.slice(0, 160)).join("\n")}`,
     `-- nodes\n${await run("docker", ["-H", MANAGER_HOST, "node", "ls", "--format", "{{.Hostname}} {{.Status}} {{.Availability}} {{.ManagerStatus}}"])}`,
   ];
   const services = (await run("docker", ["-H", MANAGER_HOST, "service", "ls", "--format", "{{.Name}}"])).split("\n").filter((name) => /^[\w.-]+$/.test(name));

@@ -66,7 +66,9 @@ export function renderHaproxyCfg(mode: RouterMode, config: StackConfig, dataMemb
       : "    use_backend replicas if { nbsrv(replicas) gt 0 }\n    default_backend primary";
   return `# Rendered by pgswarm: the ${mode} router.
 global
-    log stdout format raw local0 info
+    # notice and above: member state changes and the gate's decisions, not the gate's own requests
+    # (HAProxy's HTTP client logs each at info: several lines a second per member).
+    log stdout format raw local0 notice
     maxconn 4000
     stats socket /var/lib/haproxy/admin.sock mode 600 level admin
     setenv PGSWARM_GATE_INTERVAL_MS ${gateInterval}

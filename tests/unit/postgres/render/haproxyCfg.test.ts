@@ -121,6 +121,12 @@ describe("haproxy.cfg", () => {
     );
   });
 
+  it("logs member state changes and the gate's decisions (notice), not each gate request (info)", () => {
+    const global = section(renderHaproxyCfg("ro", config, members), "global");
+    expect(global).toContain("log stdout format raw local0 notice");
+    expect(global.filter((line) => line.startsWith("log "))).toHaveLength(1);
+  });
+
   it("serves HAProxy's Prometheus metrics", () => {
     expect(section(renderHaproxyCfg("rw", config, members), "frontend metrics")).toContain("http-request use-service prometheus-exporter if { path /metrics }");
   });
