@@ -12,7 +12,7 @@
 local interval = tonumber(os.getenv("PGSWARM_GATE_INTERVAL_MS") or "250")
 -- Bounds one answer; the connect has the same bound (httpclient.timeout.connect, no retries).
 local timeout = tonumber(os.getenv("PGSWARM_GATE_TIMEOUT_MS") or "500")
-local grace = tonumber(os.getenv("PGSWARM_GATE_GRACE_MS") or "1000")
+local grace = tonumber(os.getenv("PGSWARM_GATE_GRACE_MS") or "1500")
 local port = os.getenv("PGSWARM_AGENT_PORT") or "8008"
 
 local function now_ms()

@@ -38,16 +38,20 @@ ${servers.join("\n")}
 `;
 }
 
+/** The longest a router keeps a member whose agent is silent: a dead standby must not take new reads for long. */
+export const MAX_UNANSWERED_GRACE_MS = 2000;
+
 /**
  * How long a router keeps an admitted member whose agent does not answer: a
- * busy machine can delay an answer past one request's bound, and cutting a
- * healthy primary's sessions for it is an outage of our own making. Half the
- * failover timeout, so the member is out well before another can be elected,
- * and never more than 1 s.
+ * saturated overlay drops packets, and one lost SYN costs a second (measured on
+ * the testbed under pgbench: silences of 1.2–1.5 s from a healthy agent).
+ * Cutting a healthy member's sessions for it is an outage of our own making.
+ * Half the failover timeout, so an old primary is out before another can be
+ * elected, and at most MAX_UNANSWERED_GRACE_MS.
  */
 export function unansweredGraceMs(config: Pick<StackConfig, "database">): number {
   const failoverTimeout = parseDurationMs(config.database.failover.timeout) ?? 3000;
-  return Math.min(1000, Math.floor(failoverTimeout / 2));
+  return Math.min(MAX_UNANSWERED_GRACE_MS, Math.floor(failoverTimeout / 2));
 }
 
 export function renderHaproxyCfg(mode: RouterMode, config: StackConfig, dataMembers: string[]): string {

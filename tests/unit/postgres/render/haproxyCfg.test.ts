@@ -54,7 +54,7 @@ describe("haproxy.cfg", () => {
     expect(line).toContain("on-marked-down shutdown-sessions");
   });
 
-  describe("a member whose agent does not answer keeps its sessions for a grace shorter than any election", () => {
+  describe("a member whose agent does not answer keeps its sessions for a grace shorter than any election (half the failover timeout, at most 2 s)", () => {
     const withTimes = (failoverTimeout: string, checkInterval: string) =>
       validateStack(
         {
@@ -73,12 +73,13 @@ describe("haproxy.cfg", () => {
 
     it.each([
       // failover timeout, check interval: grace (ms), HAProxy's consecutive failed checks
-      ["3s", "400ms", 1000, "2"],
-      ["3s", "500ms", 1000, "2"],
-      ["3s", "250ms", 1000, "4"],
+      ["3s", "400ms", 1500, "3"],
+      ["3s", "500ms", 1500, "3"],
+      ["3s", "250ms", 1500, "6"],
       ["1s", "400ms", 500, "1"],
       ["1200ms", "200ms", 600, "3"],
-      ["60s", "2s", 1000, "1"],
+      ["10s", "500ms", 2000, "4"],
+      ["60s", "5s", 2000, "1"],
     ])("failover timeout %s, checks every %s: the gate waits %i ms, HAProxy falls after %s checks", (timeout, interval, grace, fall) => {
       const stack = withTimes(timeout, interval);
       expect(unansweredGraceMs(stack)).toBe(grace);
