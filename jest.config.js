@@ -3,9 +3,10 @@ const tsJest = ["ts-jest", { diagnostics: false }];
 const os = require("os");
 
 module.exports = {
-  // Each unit file loads the Pulumi runtime afresh, and the memory of a finished file is not all given back:
-  // run in band (Jest's choice on 2 cores) the one process grew past 24 GiB and was OOM-killed in CI.
-  // Workers are recycled once they hold more than the limit after a file.
+  // Each file loads the Pulumi runtime afresh (an e2e file, once per deploy), and the memory of a finished
+  // file is not all given back: run in band (Jest's choice on 2 cores) the one process grew past 24 GiB and
+  // was OOM-killed in CI. With a limit set, Jest always uses workers (for e2e, one: `--maxWorkers=1`, one
+  // file at a time), and a worker holding more than the limit after a file is replaced.
   maxWorkers: Math.max(2, os.cpus().length - 1),
   workerIdleMemoryLimit: "1GB",
   reporters: ["default", "<rootDir>/tests/helpers/summaryReporter.js"],
