@@ -19,7 +19,7 @@ import { loadFromEngine, type StackConfig } from "../components/config";
 import { activeLogin, LOGINS } from "../components/config/loginSlots";
 import { ENDPOINTS, POSTGRES_PORT } from "../components/contract";
 import { networkName, serviceName } from "../components/names";
-import { healEverything, members, psql, waitFullRedundancy, type Member } from "../tests/harness/cluster";
+import { healEverything, memberLogs, members, psql, waitFullRedundancy, type Member } from "../tests/harness/cluster";
 import { deploy, destroy } from "../tests/harness/deploy";
 import { execIn, runningTasks, waitConverged, type RunningTask } from "../tests/harness/swarm";
 import { dockerOn, requireTestbed } from "../tests/harness/testbed";
@@ -255,6 +255,13 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${summaryLine(ratios, `db-ro reads at 8 clients: ${spread}; routers at rest: db-rw ${cpu(rw)} %, db-ro ${cpu(ro)} %, control ${cpu(control)} % of a core; ${rounds} rounds × ${seconds} s`)}\n`,
     );
+  } catch (error) {
+    // The stack is removed next: what the members logged is the only account of a run that broke.
+    for (const member of DATA) {
+      const lines = await memberLogs(STACK, member).catch((failure: Error) => `(no logs: ${failure.message})`);
+      progress(`-- ${member}, last lines\n${lines.split("\n").slice(-40).join("\n")}`);
+    }
+    throw error;
   } finally {
     await removeBenchServices();
     if (!args.includes("--keep")) await destroy(STACK, { volumes: true });

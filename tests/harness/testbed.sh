@@ -13,28 +13,28 @@
 #   testbed.sh env     print the variables the e2e tests read
 set -Eeuo pipefail
 
-NODES=(pgm pgw1 pgw2 pgw3)
-MANAGERS=(pgm pgw1 pgw2)
-SPARE=pgw3
-MANAGER=pgm
+ROOT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# Node names, addresses and paths: one file, read by the TypeScript harness and the e2e environment too.
+LAYOUT=$ROOT_DIR/tests/harness/testbed.json
+layout() {
+  node -e '
+    const value = process.argv[2].split(".").reduce((at, key) => at[key], require(process.argv[1]));
+    console.log(Array.isArray(value) ? value.join(" ") : typeof value === "object" ? Object.keys(value).join(" ") : value);
+  ' "$LAYOUT" "$1"
+}
+read -ra NODES <<< "$(layout nodes)"
+read -ra MANAGERS <<< "$(layout managers)"
+SPARE=$(layout spare)
+MANAGER=$(layout manager)
 BRIDGE=pgswarm0
-SUBNET_PREFIX=192.168.213
-HOST_ADDR=$SUBNET_PREFIX.1
-STATE_DIR=${PGSWARM_TESTBED_DIR:-/var/lib/pgswarm-testbed}
-RUN_DIR=/run/pgswarm-testbed
+HOST_ADDR=$(layout hostAddress)
+STATE_DIR=${PGSWARM_TESTBED_DIR:-$(layout stateDir)}
+RUN_DIR=$(layout runDir)
 LOG_DIR=$STATE_DIR/logs
 BASE_IMAGE=debian:trixie-slim
-ROOT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 IMAGES=(pgswarm/postgres:17 pgswarm/router:3.0 pgswarm/demo-app:latest pgswarm/exporter:0.17)
 
-node_addr() {
-  case "$1" in
-    pgm) echo "$SUBNET_PREFIX.10" ;;
-    pgw1) echo "$SUBNET_PREFIX.11" ;;
-    pgw2) echo "$SUBNET_PREFIX.12" ;;
-    pgw3) echo "$SUBNET_PREFIX.13" ;;
-  esac
-}
+node_addr() { layout "nodes.$1"; }
 node_sock() { echo "unix://$RUN_DIR/$1.sock"; }
 on_node() {
   local node=$1

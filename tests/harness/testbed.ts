@@ -1,14 +1,17 @@
 /** Where the testbed's nodes are (tests/harness/testbed.sh makes them). */
 import Docker from "dockerode";
 
-export const RUN_DIR = "/run/pgswarm-testbed";
+import layout from "./testbed.json";
+
+/** Node names, addresses and paths come from testbed.json, which tests/harness/testbed.sh reads as well. */
+export const RUN_DIR = layout.runDir;
 /** pgm, pgw1 and pgw2 are the managers and carry the stacks; pgw3, a drained worker, is the spare a slot moves to. */
-export const NODES = ["pgm", "pgw1", "pgw2", "pgw3"] as const;
-export type NodeName = (typeof NODES)[number];
-export const MANAGER: NodeName = "pgm";
-export const MANAGERS: readonly NodeName[] = ["pgm", "pgw1", "pgw2"];
-export const SPARE_NODE: NodeName = "pgw3";
-export const NODE_ADDRESS: Record<NodeName, string> = { pgm: "192.168.213.10", pgw1: "192.168.213.11", pgw2: "192.168.213.12", pgw3: "192.168.213.13" };
+export type NodeName = keyof typeof layout.nodes;
+export const NODES = Object.keys(layout.nodes) as NodeName[];
+export const MANAGER = layout.manager as NodeName;
+export const MANAGERS = layout.managers as readonly NodeName[];
+export const SPARE_NODE = layout.spare as NodeName;
+export const NODE_ADDRESS: Record<NodeName, string> = layout.nodes;
 
 export const nodeSocket = (node: NodeName) => `${RUN_DIR}/${node}.sock`;
 export const nodeHost = (node: NodeName) => `unix://${nodeSocket(node)}`;

@@ -16,7 +16,7 @@ export interface WriteAttempt {
   /** The member that committed it (the demo app returns cluster_name). */
   node?: string;
   error?: string;
-  /** How many instances refused its connection before one took it (WriterOptions.retryRefused). */
+  /** How many instances it could not connect to before one took it (WriterOptions.retryRefused). */
   refusedBy?: number;
 }
 
@@ -27,9 +27,11 @@ export interface WriterOptions {
   intervalMs?: number;
   timeoutMs?: number;
   /**
-   * As a load balancer in front of the app does: a write whose connection an instance refuses (it is
-   * stopping or not started: the request never reached it) goes to the next instance. Each write opens
-   * a connection of its own, so none is sent on a connection a stopping instance is closing.
+   * As a load balancer in front of the app does (HAProxy's `retry-on conn-failure`): a write whose
+   * connection could not be opened (refused: the instance is stopping or not started; unreachable or
+   * timed out while connecting: its container is gone) goes to the next instance, as the request never
+   * reached one. Each write opens a connection of its own, so none is sent on a connection a stopping
+   * instance is closing.
    */
   retryRefused?: boolean;
 }
@@ -43,7 +45,10 @@ export interface WriterOptions {
 const WRITE_LOOP = `
 const { parentPort, workerData } = require("worker_threads");
 const { targets, prefix, intervalMs, timeoutMs, retryRefused } = workerData;
-const refused = (error) => error && error.cause && error.cause.code === "ECONNREFUSED";
+// Failures to open the connection: no byte of the request reached an instance, so sending it to the next
+// one cannot commit it twice. A reset or a close after the connection was open is never retried.
+const NOT_CONNECTED = ["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"];
+const refused = (error) => Boolean(error && error.cause && NOT_CONNECTED.includes(error.cause.code));
 let sequence = 0;
 const inFlight = new Set();
 function writeOne() {
@@ -78,7 +83,9 @@ function writeOne() {
       if (!attempt.ok) attempt.error = body.error || "HTTP " + response.status;
     } catch (error) {
       attempt.ok = false;
-      attempt.error = error.message;
+      // fetch's own message ("fetch failed") says nothing: the socket's reason is in its cause.
+      const cause = error && error.cause;
+      attempt.error = error.message + (cause ? " (" + (cause.code || cause.message || String(cause)) + ")" : "");
     } finally {
       attempt.endedAt = Date.now();
       parentPort.postMessage({ attempt });

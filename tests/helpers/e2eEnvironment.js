@@ -7,8 +7,11 @@
 const { execFile } = require("child_process");
 const { TestEnvironment } = require("jest-environment-node");
 
-const MANAGER_HOST = "unix:///run/pgswarm-testbed/pgm.sock";
-const NODES = ["pgm", "pgw1", "pgw2", "pgw3"];
+const layout = require("../harness/testbed.json");
+
+const nodeHost = (node) => `unix://${layout.runDir}/${node}.sock`;
+const MANAGER_HOST = nodeHost(layout.manager);
+const NODES = Object.keys(layout.nodes);
 
 function run(command, args, timeoutMs = 15_000) {
   return new Promise((resolve) => {
@@ -22,7 +25,7 @@ function run(command, args, timeoutMs = 15_000) {
 async function diagnostics() {
   const parts = [
     `load: ${await run("cat", ["/proc/loadavg"])}`,
-    await run("df", ["-h", "/", "/var/lib/pgswarm-testbed"]),
+    await run("df", ["-h", "/", process.env.PGSWARM_TESTBED_DIR || layout.stateDir]),
     await run("free", ["-m"]),
     `-- busiest processes\n${(await run("ps", ["-eo", "pcpu,rss,etimes,args", "--sort=-pcpu"])).split("\n").slice(0, 12).map((line) => line.slice(0, 160)).join("\n")}`,
     `-- nodes\n${await run("docker", ["-H", MANAGER_HOST, "node", "ls", "--format", "{{.Hostname}} {{.Status}} {{.Availability}} {{.ManagerStatus}}"])}`,
@@ -34,7 +37,7 @@ async function diagnostics() {
   }
   // Each node's own containers, the exited ones too: `docker service logs` leaves out what a task printed before it died.
   for (const node of NODES) {
-    const host = `unix:///run/pgswarm-testbed/${node}.sock`;
+    const host = nodeHost(node);
     const containers = (await run("docker", ["-H", host, "ps", "-a", "--last", "12", "--format", "{{.ID}} {{.Names}} {{.Status}}"])).split("\n").filter((line) => /^[0-9a-f]{12} /.test(line));
     for (const container of containers) {
       const logs = await run("docker", ["-H", host, "logs", "--timestamps", "--tail", "20", container.split(" ")[0]], 8000);

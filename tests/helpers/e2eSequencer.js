@@ -21,9 +21,14 @@ const isE2e = (test) => /[\\/]tests[\\/]e2e[\\/]/.test(test.path);
 class E2eSequencer extends Sequencer {
   async sort(tests) {
     const others = await super.sort(tests.filter((test) => !isE2e(test)));
-    const e2e = tests.filter(isE2e).sort((a, b) => rank(a.path) - rank(b.path) || a.path.localeCompare(b.path));
+    const order = orderE2e(tests.map((test) => test.path));
+    const e2e = tests.filter(isE2e).sort((a, b) => order.indexOf(a.path) - order.indexOf(b.path));
     return [...others, ...e2e];
   }
 }
 
+/** The e2e files among `paths`, in the fixed order (tools/test-e2e.sh runs each in a process of its own). */
+const orderE2e = (paths) => paths.filter((path) => isE2e({ path })).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+
 module.exports = E2eSequencer;
+module.exports.orderE2e = orderE2e;

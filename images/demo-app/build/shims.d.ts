@@ -3,6 +3,7 @@
 declare module "http" {
   export type IncomingMessage = any;
   export type ServerResponse = any;
+  export type Server = any;
   export function createServer(handler: (request: any, response: any) => void): any;
   export function get(options: any, callback: (response: any) => void): any;
 }
@@ -17,6 +18,7 @@ declare const console: any;
 declare const Buffer: any;
 type Buffer = any;
 declare function setTimeout(callback: (...args: any[]) => void, ms: number): any;
+declare function clearTimeout(handle: any): void;
 declare class URL {
   constructor(url: string);
   hostname: string;

@@ -9,6 +9,7 @@ import { Pool } from "pg";
 import { dbSettings, readPassword, type Endpoint } from "./config";
 import { decide, failureResponse, MAINTENANCE, wroteCookie, type Decision } from "./routing";
 import { schemaStatement } from "./schema";
+import { graceful } from "./stop";
 
 const settings = dbSettings(process.env);
 // Short timeouts: a connection through a router on a node that was cut off fails fast and is replaced.
@@ -117,16 +118,16 @@ const server = http.createServer((request, response) => {
     send(response, failure.status, failure.body);
   });
 });
+const stopper = graceful(server);
 void ensureSchema().then(() =>
   server.listen(Number(process.env.PORT ?? 8080), () => console.log(`demo-app listening on ${process.env.PORT ?? 8080}`)),
 );
 
-// A stop refuses new connections at once (clients go to another instance) and answers the requests in flight before it exits.
+// A stop refuses new connections at once (clients go to another instance) and answers the requests in flight
+// before it exits; within Swarm's default stop grace period (10 s), whatever is left goes at 8 s.
+const STOP_DEADLINE_MS = 8000;
 for (const signal of ["SIGTERM", "SIGINT"]) {
-  process.on(signal, () => {
-    const exit = () => void Promise.all(Object.values(pools).map((pool) => pool.end())).finally(() => process.exit(0));
-    if (!server.listening) return exit();
-    server.close(exit);
-    server.closeIdleConnections();
-  });
+  process.on(signal, () =>
+    stopper.stop(() => void Promise.all(Object.values(pools).map((pool) => pool.end())).finally(() => process.exit(0)), STOP_DEADLINE_MS),
+  );
 }

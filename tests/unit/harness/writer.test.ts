@@ -1,0 +1,92 @@
+/**
+ * The e2e writer against local HTTP servers: which failures it sends to the next instance (the request
+ * never reached one) and which it records as failed (the request may have been received).
+ */
+import * as http from "http";
+import * as net from "net";
+import type { AddressInfo } from "net";
+import { Writer } from "../../harness/writer";
+
+jest.setTimeout(20_000);
+
+type Listening = { url: string; close: () => Promise<void> };
+
+function listen(server: net.Server): Promise<Listening> {
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((done) => server.close(() => done())) });
+    }),
+  );
+}
+
+/** The demo app's answer to a write. */
+const app = () =>
+  listen(
+    http.createServer((request, response) => {
+      request.resume();
+      request.on("end", () => {
+        response.writeHead(201, { "content-type": "application/json" });
+        response.end(JSON.stringify({ node: "pgnode1" }));
+      });
+    }),
+  );
+
+/** A port with nothing listening: connections are refused. */
+async function closedPort(): Promise<string> {
+  const spare = await listen(net.createServer());
+  await spare.close();
+  return spare.url;
+}
+
+/** Accepts the connection and reads the request, then resets it without an answer. */
+const resetter = () =>
+  listen(
+    net.createServer((socket) => {
+      socket.once("data", () => socket.resetAndDestroy());
+    }),
+  );
+
+async function writeFor(writer: Writer, ms: number): Promise<Writer> {
+  writer.start();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  await writer.stop();
+  return writer;
+}
+
+describe("Writer", () => {
+  const open: Listening[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((server) => server.close()));
+  });
+
+  it("sends a write whose connection was refused to the next instance, when asked to", async () => {
+    const good = await app();
+    open.push(good);
+    const writer = await writeFor(new Writer({ targets: [await closedPort(), good.url], prefix: "w", intervalMs: 20, retryRefused: true }), 400);
+    expect(writer.attempts.length).toBeGreaterThan(4);
+    expect(writer.attempts.filter((attempt) => !attempt.ok)).toEqual([]);
+    expect(writer.attempts.every((attempt) => attempt.target === good.url)).toBe(true);
+    expect(writer.attempts.some((attempt) => attempt.refusedBy === 1)).toBe(true);
+  });
+
+  it("records a refused write as failed, with the socket's reason, when not asked to retry", async () => {
+    const writer = await writeFor(new Writer({ targets: [await closedPort()], prefix: "w", intervalMs: 50 }), 200);
+    expect(writer.attempts.length).toBeGreaterThan(0);
+    for (const attempt of writer.attempts) expect(attempt).toMatchObject({ ok: false, error: "fetch failed (ECONNREFUSED)" });
+  });
+
+  it("never resends a write whose connection was reset after the request went out: it may have been committed", async () => {
+    const good = await app();
+    const reset = await resetter();
+    open.push(good, reset);
+    const writer = await writeFor(new Writer({ targets: [reset.url, good.url], prefix: "w", intervalMs: 20, retryRefused: true }), 400);
+    const sentToReset = writer.attempts.filter((attempt) => attempt.target === reset.url);
+    expect(sentToReset.length).toBeGreaterThan(0);
+    for (const attempt of sentToReset) {
+      expect(attempt.ok).toBe(false);
+      expect(attempt.error).toMatch(/^fetch failed \((ECONNRESET|UND_ERR_SOCKET)\)$/);
+      expect(attempt.refusedBy).toBeUndefined();
+    }
+  });
+});
