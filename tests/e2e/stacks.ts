@@ -49,6 +49,8 @@ export interface ReplicatedOptions {
   dbChooser?: { master: string[]; slave: string[] };
   /** database.credentialsRotation (0 unless given). */
   credentialsRotation?: number;
+  /** database.failover.timeout (the default, 3s, unless given). */
+  failoverTimeout?: string;
 }
 
 /** Replicated or read-split: a member on each node (or two and a witness), the demo app on every node, published in host mode. */
@@ -71,6 +73,7 @@ export function replicatedStack(options: ReplicatedOptions = {}): Record<string,
       ...(options.replicaMaxLag ? { replicaMaxLag: options.replicaMaxLag } : {}),
       ...(options.postgresImage ? { image: options.postgresImage } : {}),
       ...(options.credentialsRotation ? { credentialsRotation: options.credentialsRotation } : {}),
+      ...(options.failoverTimeout ? { failover: { timeout: options.failoverTimeout } } : {}),
     },
     "pgswarm:networks": { encrypted: false },
     "pgswarm:services": {
