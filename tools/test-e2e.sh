@@ -15,26 +15,30 @@ fi
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
-mapfile -t files < <("${jest[@]}" --listTests | node -e '
+listed=$("${jest[@]}" --listTests)
+ordered=$(node -e '
   const { orderE2e } = require("./tests/helpers/e2eSequencer.js");
   const paths = require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean);
-  console.log(orderE2e(paths).join("\n"));')
+  for (const path of orderE2e(paths)) console.log(path);' <<< "$listed")
+files=()
+[ -n "$ordered" ] && mapfile -t files <<< "$ordered"
 if [ "${#files[@]}" -eq 0 ]; then
   echo "test:e2e: no e2e test files found" >&2
   exit 1
 fi
 
-status=0
+failed_files=()
 for index in "${!files[@]}"; do
   file=${files[$index]}
+  name=${file#"$PWD"/}
   started=$(date +%s)
-  echo "== test:e2e: ${file#"$PWD"/} ($((index + 1))/${#files[@]})"
-  if ! "${jest[@]}" --json --outputFile="$results/$index.json" --runTestsByPath "$file"; then
-    status=1
+  echo "== test:e2e: $name ($((index + 1))/${#files[@]})"
+  # The per-file summary line names the file; the last line of all is the only "test:e2e: …" total.
+  if ! npm_lifecycle_event="test:e2e [$name]" "${jest[@]}" --json --outputFile="$results/$(printf '%03d' "$index").json" --runTestsByPath "$file"; then
+    failed_files+=("$name")
   fi
-  echo "== test:e2e: ${file#"$PWD"/} took $(($(date +%s) - started)) s"
+  echo "== test:e2e: $name took $(($(date +%s) - started)) s"
 done
 
-node tests/helpers/e2eTotals.js "$results"
-# A file that could not run at all (a syntax error, a crash) counts no tests but fails its process.
-exit "$status"
+node tests/helpers/e2eTotals.js "$results" "${#files[@]}" "${failed_files[@]}"
+[ "${#failed_files[@]}" -eq 0 ]

@@ -52,7 +52,10 @@ const timer = setInterval(() => {
 }, ${TICK_MS});
 parentPort.on("message", (message) => {
   if (message.type === "longest") {
-    parentPort.postMessage({ id: message.id, ms: longestOverlapping(kept, message.from, message.to) });
+    // A stall may still be going on, or have ended without its tick having run yet: count it as well.
+    const now = Date.now();
+    const current = { at: now, ms: now - last };
+    parentPort.postMessage({ id: message.id, ms: longestOverlapping([...kept, ...(current.ms >= ${KEPT_STALL_MS} ? [current] : [])], message.from, message.to) });
     return;
   }
   clearInterval(timer);
@@ -73,16 +76,32 @@ export function summariseStalls(worst: Array<{ at: number; ms: number }>, overOn
 export class StallWatch {
   private readonly worker = new Worker(WATCH_LOOP, { eval: true });
   private nextId = 0;
+  /** Why the watcher's thread ended before it was asked to stop, if it did. */
+  private failed?: Error;
+
+  constructor() {
+    this.worker.on("error", (error) => (this.failed = error));
+  }
 
   private ask<T>(message: Record<string, unknown>): Promise<T> {
+    if (this.failed) return Promise.reject(new Error(`the stall watcher failed: ${this.failed.message}`));
     const id = this.nextId++;
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const onMessage = (reply: { id: number } & T) => {
         if (reply.id !== id) return;
-        this.worker.off("message", onMessage);
+        done();
         resolve(reply);
       };
+      const onError = (error: Error) => {
+        done();
+        reject(new Error(`the stall watcher failed: ${error.message}`));
+      };
+      const done = () => {
+        this.worker.off("message", onMessage);
+        this.worker.off("error", onError);
+      };
       this.worker.on("message", onMessage);
+      this.worker.on("error", onError);
       this.worker.postMessage({ ...message, id });
     });
   }

@@ -22,8 +22,14 @@ layout() {
     console.log(Array.isArray(value) ? value.join(" ") : typeof value === "object" ? Object.keys(value).join(" ") : value);
   ' "$LAYOUT" "$1"
 }
-read -ra NODES <<< "$(layout nodes)"
-read -ra MANAGERS <<< "$(layout managers)"
+if ! command -v node >/dev/null; then
+  echo "testbed.sh: needs node on PATH (it reads $LAYOUT); as root, use the node that runs npm" >&2
+  exit 1
+fi
+node_names=$(layout nodes)
+manager_names=$(layout managers)
+read -ra NODES <<< "$node_names"
+read -ra MANAGERS <<< "$manager_names"
 SPARE=$(layout spare)
 MANAGER=$(layout manager)
 BRIDGE=pgswarm0

@@ -28,10 +28,11 @@ export interface WriterOptions {
   timeoutMs?: number;
   /**
    * As a load balancer in front of the app does (HAProxy's `retry-on conn-failure`): a write whose
-   * connection could not be opened (refused: the instance is stopping or not started; unreachable or
-   * timed out while connecting: its container is gone) goes to the next instance, as the request never
-   * reached one. Each write opens a connection of its own, so none is sent on a connection a stopping
-   * instance is closing.
+   * connection could not be opened (refused: the instance is stopping or not started; or a connect error
+   * that says the host cannot be reached) goes to the next instance, as the request never reached one.
+   * A connect that hangs until the write's own timeout is not retried: the timeout cannot tell it from a
+   * request that was sent. Each write opens a connection of its own, so none is sent on a connection a
+   * stopping instance is closing.
    */
   retryRefused?: boolean;
 }
@@ -85,7 +86,8 @@ function writeOne() {
       attempt.ok = false;
       // fetch's own message ("fetch failed") says nothing: the socket's reason is in its cause.
       const cause = error && error.cause;
-      attempt.error = error.message + (cause ? " (" + (cause.code || cause.message || String(cause)) + ")" : "");
+      const reason = cause ? [cause.code, cause.message].filter(Boolean).join(": ") || String(cause) : "";
+      attempt.error = error.message + (reason ? " (" + reason + ")" : "");
     } finally {
       attempt.endedAt = Date.now();
       parentPort.postMessage({ attempt });

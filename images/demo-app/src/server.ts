@@ -119,9 +119,11 @@ const server = http.createServer((request, response) => {
   });
 });
 const stopper = graceful(server);
-void ensureSchema().then(() =>
-  server.listen(Number(process.env.PORT ?? 8080), () => console.log(`demo-app listening on ${process.env.PORT ?? 8080}`)),
-);
+void ensureSchema().then(() => {
+  // Stopped while the schema was still being made: exiting, not serving.
+  if (stopper.stopping) return;
+  server.listen(Number(process.env.PORT ?? 8080), () => console.log(`demo-app listening on ${process.env.PORT ?? 8080}`));
+});
 
 // A stop refuses new connections at once (clients go to another instance) and answers the requests in flight
 // before it exits; within Swarm's default stop grace period (10 s), whatever is left goes at 8 s.

@@ -3,6 +3,8 @@ import type * as http from "http";
 export interface GracefulStop {
   /** Stops the server without failing a request it has received, then calls `done` once (see graceful). */
   stop(done: () => void, deadlineMs: number): void;
+  /** Whether a stop has begun: a server not listening yet must not start to. */
+  readonly stopping: boolean;
 }
 
 /**
@@ -30,6 +32,9 @@ export function graceful(server: http.Server): GracefulStop {
   });
 
   return {
+    get stopping() {
+      return stopping;
+    },
     stop(done, deadlineMs) {
       if (stopping) return;
       stopping = true;

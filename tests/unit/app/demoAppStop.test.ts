@@ -115,7 +115,9 @@ describe("the demo app's graceful stop", () => {
   it("calls done at once when the server never listened (stopped before the schema was ready)", () => {
     const stopper = graceful(http.createServer());
     let done = false;
+    expect(stopper.stopping).toBe(false);
     stopper.stop(() => (done = true), 5000);
     expect(done).toBe(true);
+    expect(stopper.stopping).toBe(true);
   });
 });
