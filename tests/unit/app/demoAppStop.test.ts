@@ -47,13 +47,19 @@ const until = async (condition: () => boolean, ms = 3000) => {
   }
 };
 
+/** A started server with a client whose /slow request is in flight (waiting for `release()`). */
+async function startWithSlowRequest() {
+  const started = await start();
+  const client = rawConnection(started.port);
+  await client.connected;
+  client.send("/slow");
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return { ...started, client };
+}
+
 describe("the demo app's graceful stop", () => {
   it("answers a request in flight with Connection: close, then refuses new connections and calls done", async () => {
-    const { port, stopper, release } = await start();
-    const client = rawConnection(port);
-    await client.connected;
-    client.send("/slow");
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const { port, stopper, release, client } = await startWithSlowRequest();
     let done = false;
     stopper.stop(() => (done = true), 5000);
 
@@ -98,11 +104,7 @@ describe("the demo app's graceful stop", () => {
   });
 
   it("calls done at the deadline when a request never finishes", async () => {
-    const { port, stopper, server } = await start();
-    const client = rawConnection(port);
-    await client.connected;
-    client.send("/slow");
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const { stopper, server } = await startWithSlowRequest();
     const stoppedAt = Date.now();
     let doneAfter = -1;
     stopper.stop(() => (doneAfter = Date.now() - stoppedAt), 300);

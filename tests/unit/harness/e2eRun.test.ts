@@ -26,16 +26,17 @@ describe("orderE2e", () => {
   });
 });
 
-describe("totals", () => {
-  const run = (passed: number, failed: string[], pending = 0, runtimeErrors = 0) => ({
-    numPassedTests: passed,
-    numFailedTests: failed.length,
-    numPendingTests: pending,
-    numTodoTests: 0,
-    numRuntimeErrorTestSuites: runtimeErrors,
-    testResults: [{ assertionResults: [...failed.map((fullName) => ({ status: "failed", fullName })), { status: "passed", fullName: "ok" }] }],
-  });
+/** One e2e file's Jest JSON result, as tools/test-e2e.sh collects them. */
+const run = (passed: number, failed: string[], pending = 0, runtimeErrors = 0) => ({
+  numPassedTests: passed,
+  numFailedTests: failed.length,
+  numPendingTests: pending,
+  numTodoTests: 0,
+  numRuntimeErrorTestSuites: runtimeErrors,
+  testResults: [{ assertionResults: [...failed.map((fullName) => ({ status: "failed", fullName })), { status: "passed", fullName: "ok" }] }],
+});
 
+describe("totals", () => {
   it("adds up every file's counts and names each failed test", () => {
     expect(totals([run(3, []), run(5, ["a fails", "b fails"], 1), run(1, ["c fails"])])).toEqual({
       passed: 9,
@@ -70,14 +71,4 @@ describe("summaryLines", () => {
     expect(summaryLines(totals([run(9, [])]), 1, [])).toEqual(["test:e2e: 9 passed, 0 failed (1 files, 0 failed)"]);
   });
 
-  function run(passed: number, failed: string[], pending = 0, runtimeErrors = 0) {
-    return {
-      numPassedTests: passed,
-      numFailedTests: failed.length,
-      numPendingTests: pending,
-      numTodoTests: 0,
-      numRuntimeErrorTestSuites: runtimeErrors,
-      testResults: [{ assertionResults: failed.map((fullName) => ({ status: "failed", fullName })) }],
-    };
-  }
 });
