@@ -4,7 +4,7 @@
  * must be in the table afterwards, and the write pause of each edit is printed.
  */
 import type { Writer as WriterClass } from "../harness/writer";
-import { requireTestbed } from "../harness/testbed";
+import { DATA_NODES, requireTestbed } from "../harness/testbed";
 import { DEMO_PORT, replicatedStack } from "./stacks";
 import { edit as applyEdit, lostCommits as lostCommitsOf, type EditOptions, type EditTarget } from "./edits";
 import { deployTwice, destroyStack } from "./support";
@@ -19,13 +19,13 @@ const ROTATED = 2;
 /** db-rw's routers from the routers edit on. */
 const ROUTERS = 3;
 
-/** The same nodes and app as the replicated stack, with pgnode1 alone on its node. */
+/** The same nodes and app as the replicated stack, with pgnode1 alone on its node (the replicated stack's pgnode1 node). */
 function standalone(credentialsRotation = 0): Record<string, unknown> {
   const replicated = replicatedStack({ appPort: APP_PORT });
   return {
     ...replicated,
     "pgswarm:topology": "standalone",
-    "pgswarm:database": { nodes: 1, placement: { pgnode1: "pgm" }, walArchiving: "on", credentialsRotation },
+    "pgswarm:database": { nodes: 1, placement: { pgnode1: DATA_NODES[0] }, walArchiving: "on", credentialsRotation },
   };
 }
 

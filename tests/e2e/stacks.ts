@@ -1,4 +1,5 @@
-/** The stacks the e2e tests deploy on the testbed (pgm manager, pgw1 and pgw2 workers). */
+/** The stacks the e2e tests deploy on the testbed (testbed.json: pgm the manager, pgw1..pgw3 the data nodes). */
+import { DATA_NODES, MANAGER } from "../harness/testbed";
 
 export const DEMO_PORT = 18080;
 
@@ -34,7 +35,7 @@ export function standaloneStack(options: { appReplicas?: number } = {}): Record<
 
 export interface ReplicatedOptions {
   topology?: "replicated" | "read-split";
-  /** 3 data members (pgm, pgw1, pgw2), or 2 data members (pgw1, pgw2) and the witness on pgm. */
+  /** 3 data members (pgw1, pgw2, pgw3), or 2 data members (pgw1, pgw2) and the witness on the manager, pgm. */
   shape?: "three" | "witness";
   synchronous?: "quorum" | "off";
   walArchiving?: "on" | "off";
@@ -53,20 +54,25 @@ export interface ReplicatedOptions {
   failoverTimeout?: string;
 }
 
-/** Replicated or read-split: a member on each node (or two and a witness), the demo app on every node, published in host mode. */
+/**
+ * Replicated or read-split: a member on each data node (or on two of them, and a witness on the
+ * manager), the demo app on the manager and two data nodes, published in host mode.
+ */
 export function replicatedStack(options: ReplicatedOptions = {}): Record<string, unknown> {
   const witness = options.shape === "witness";
+  const [first, second, third] = DATA_NODES;
   return {
     "pgswarm:topology": options.topology ?? "replicated",
     "pgswarm:nodes": {
-      pgm: { backups: !witness, labels: { role: "app" } },
-      pgw1: { backups: true, labels: { role: "app" } },
-      pgw2: { backups: true, labels: { role: "app" } },
+      [MANAGER]: { labels: { role: "app" } },
+      [first]: { backups: true, labels: { role: "app" } },
+      [second]: { backups: true, labels: { role: "app" } },
+      ...(witness ? {} : { [third]: { backups: true } }),
     },
     "pgswarm:database": {
       nodes: witness ? 2 : 3,
-      placement: witness ? { pgnode1: "pgw1", pgnode2: "pgw2" } : { pgnode1: "pgm", pgnode2: "pgw1", pgnode3: "pgw2" },
-      ...(witness ? { witness: "pgm" } : {}),
+      placement: witness ? { pgnode1: first, pgnode2: second } : { pgnode1: first, pgnode2: second, pgnode3: third },
+      ...(witness ? { witness: MANAGER } : {}),
       synchronous: options.synchronous ?? "quorum",
       walArchiving: options.walArchiving ?? "on",
       ...(options.routerReplicas ? { router: { replicas: options.routerReplicas } } : {}),

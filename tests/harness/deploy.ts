@@ -123,6 +123,8 @@ async function removeVolume(docker: ReturnType<typeof dockerOn>, name: string): 
       await docker.getVolume(name).remove();
       return;
     } catch (error) {
+      // Gone already (listed a moment before it went): done.
+      if ((error as { statusCode?: number }).statusCode === 404) return;
       // A container of a removed service may still hold it for a moment.
       if (attempt >= 60) throw error;
       await new Promise((resolve) => setTimeout(resolve, 1000));

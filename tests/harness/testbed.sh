@@ -1,10 +1,11 @@
 #!/bin/bash
-# The e2e testbed: a Docker Swarm of four nodes on one machine. Each node is a
-# network namespace with its own dockerd, linked by a bridge: pgm, pgw1 and pgw2
-# are the three managers (and carry the stacks), pgw3 is a spare worker, drained
-# (Swarm places nothing there) until a test moves a member's slot onto it. The
-# host's own dockerd only builds the images, which are then loaded into every
-# node. `up` first tears down whatever it finds.
+# The e2e testbed: a Docker Swarm of five nodes on one machine. Each node is a
+# network namespace with its own dockerd, linked by a bridge: pgm is the manager
+# (apps, routers, a witness), pgw1..pgw3 are the workers that carry the data
+# members, pgw4 is a spare worker, drained (Swarm places nothing there) until a
+# test moves a member's slot onto it. The host's own dockerd only builds the
+# images, which are then loaded into every node. `up` first tears down whatever
+# it finds. testbed.json says which node is what.
 #
 #   testbed.sh up      tear down, then build the swarm and the images
 #   testbed.sh down    remove the nodes, their data and the link
@@ -187,9 +188,10 @@ wait_node() {
   exit 1
 }
 
-# Three managers, as a production swarm has: a node cut off the network leaves the
-# other two with the control plane (a single manager cut off would make Swarm
-# restart every task on the workers once the network heals). The rest join as workers.
+# The managers (testbed.json) keep the control plane off the data nodes, as production
+# swarms do: a cut-off manager that carries a member deposes the raft leader when it
+# heals (Swarm's raft has no pre-vote), and Swarm then marks every node down and
+# replaces healthy tasks. The rest join as workers.
 form_swarm() {
   local manager_token worker_token
   on_node "$MANAGER" swarm init --advertise-addr "$(node_addr "$MANAGER")" >/dev/null

@@ -5,11 +5,17 @@ import layout from "./testbed.json";
 
 /** Node names, addresses and paths come from testbed.json, which tests/harness/testbed.sh reads as well. */
 export const RUN_DIR = layout.runDir;
-/** pgm, pgw1 and pgw2 are the managers and carry the stacks; pgw3, a drained worker, is the spare a slot moves to. */
+/**
+ * pgm is the swarm's manager and carries the apps, the routers and a witness; the data
+ * members live on the workers pgw1..pgw3, as production swarms keep managers off the
+ * database nodes; pgw4, a drained worker, is the spare a slot moves to.
+ */
 export type NodeName = keyof typeof layout.nodes;
 export const NODES = Object.keys(layout.nodes) as NodeName[];
 export const MANAGER = layout.manager as NodeName;
 export const MANAGERS = layout.managers as readonly NodeName[];
+/** The workers the replicated stacks place their data members on, in slot order. */
+export const DATA_NODES = layout.dataNodes as readonly NodeName[];
 export const SPARE_NODE = layout.spare as NodeName;
 export const NODE_ADDRESS: Record<NodeName, string> = layout.nodes;
 
@@ -20,8 +26,9 @@ export const dockerOn = (node: NodeName) => new Docker({ socketPath: nodeSocket(
 let lastManager: { node: NodeName; at: number } | undefined;
 
 /**
- * A manager that can answer for the swarm right now. Every node is a manager;
- * while one is cut off, it has no quorum and its API refuses, so ask the others.
+ * A manager that can answer for the swarm right now. The testbed has one, which no
+ * fault touches; a swarm of several (MANAGERS) is asked in turn, since a cut-off
+ * manager has no quorum and its API refuses.
  */
 export async function managerApi(): Promise<Docker> {
   if (lastManager && Date.now() - lastManager.at < 2000) return dockerOn(lastManager.node);

@@ -131,7 +131,7 @@ export function testbedPrerequisites(facts: TestbedFacts): string | undefined {
   if (facts.uid !== 0) missing.push("root (run it with sudo)");
   if (facts.missingTools.length > 0) missing.push(`the tools ${facts.missingTools.join(", ")} (Debian: docker.io debootstrap iproute2 iptables util-linux)`);
   if (missing.length === 0) return undefined;
-  return `the e2e tests need their testbed (three swarm nodes on this machine), which needs ${missing.join(", ")}; then run npm test again, or only the unit tests with npm run test:unit`;
+  return `the e2e tests need their testbed (five swarm nodes on this machine), which needs ${missing.join(", ")}; then run npm test again, or only the unit tests with npm run test:unit`;
 }
 
 /** The commands tests/harness/testbed.sh up needs (its `require` list). */

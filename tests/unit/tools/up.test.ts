@@ -155,7 +155,7 @@ describe("the first-run rules", () => {
   it("names what the e2e testbed needs, in one line", () => {
     expect(testbedPrerequisites({ platform: "linux", uid: 0, missingTools: [] })).toBeUndefined();
     expect(testbedPrerequisites({ platform: "darwin", uid: 501, missingTools: ["dockerd", "debootstrap"] })).toBe(
-      "the e2e tests need their testbed (three swarm nodes on this machine), which needs Linux (this is darwin), root (run it with sudo), " +
+      "the e2e tests need their testbed (five swarm nodes on this machine), which needs Linux (this is darwin), root (run it with sudo), " +
         "the tools dockerd, debootstrap (Debian: docker.io debootstrap iproute2 iptables util-linux); then run npm test again, or only the unit tests with npm run test:unit",
     );
   });
