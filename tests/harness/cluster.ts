@@ -6,6 +6,7 @@
 import { execFile } from "child_process";
 import * as path from "path";
 import { promisify } from "util";
+import { AGENT_PORT } from "../../components/contract";
 import { dockerOn, NODES, type NodeName } from "./testbed";
 import { eventually, execIn, type RunningTask } from "./swarm";
 
@@ -40,7 +41,7 @@ export async function agentStatus(task: RunningTask, timeoutMs = 3000): Promise<
     const text = await execIn(
       task.node,
       task.containerId,
-      ["bash", "-c", 'exec 3<>/dev/tcp/127.0.0.1/8008 && printf "GET /status HTTP/1.0\\r\\n\\r\\n" >&3 && tail -n 1 <&3'],
+      ["bash", "-c", `exec 3<>/dev/tcp/127.0.0.1/${AGENT_PORT} && printf "GET /status HTTP/1.0\\r\\n\\r\\n" >&3 && tail -n 1 <&3`],
       timeoutMs,
     );
     return JSON.parse(text) as AgentStatus;
@@ -102,9 +103,40 @@ export async function primary(stack: string, names: string[]): Promise<Member | 
 }
 
 /**
+ * A bash script, run in a member's container, that prints each of `peers` whose
+ * agent it cannot connect to by name within a second: the name resolves on the
+ * DB network and a connection opens both ways, as an election needs.
+ */
+export function unreachablePeersScript(peers: string[]): string {
+  for (const peer of peers) if (!/^[a-z0-9][a-z0-9-]*$/.test(peer)) throw new Error(`not a member name: ${peer}`);
+  return `for peer in ${peers.join(" ")}; do timeout 1 bash -c "exec 3<>/dev/tcp/$peer/${AGENT_PORT}" 2>/dev/null || echo "$peer"; done; true`;
+}
+
+/**
+ * The pairs of members ("pgnode1 → pgnode3") whose agents cannot reach each other. After a node was cut off
+ * and healed, Docker's overlay gossip can leave a container started there unreachable from the other nodes
+ * for 30–60 s (the survivors dropped the node from the network's peers: moby/moby#53141): the roles look
+ * whole, yet no election could be held. A member that cannot be asked counts as reaching none.
+ */
+export async function unreachablePeers(all: Member[]): Promise<string[]> {
+  const pairs = await Promise.all(
+    all.map(async (member) => {
+      const peers = all.filter((other) => other.name !== member.name).map((other) => other.name);
+      const missing = await execIn(member.node, member.containerId, ["bash", "-c", unreachablePeersScript(peers)], 5000).then(
+        (output) => output.split(/\s+/).filter(Boolean),
+        () => peers,
+      );
+      return missing.map((peer) => `${member.name} → ${peer}`);
+    }),
+  );
+  return pairs.flat();
+}
+
+/**
  * Full redundancy: one primary holding its lease, every other data member a
  * healthy standby streaming from it, commits waiting for the full quorum again
- * (every standby named), and the witness (if any) following the same term.
+ * (every standby named), the witness (if any) following the same term, and
+ * every member's agent reachable from every other (an election could be held).
  */
 /** What full redundancy asks of the commits: with `synchronous: off` they wait for no standby. */
 export interface RedundancyOptions {
@@ -132,6 +164,10 @@ export async function fullRedundancy(stack: string, dataMembers: string[], witne
   if (witness) {
     const status = all.find((member) => member.name === witness)?.status;
     if (!status || status.term !== leader.status!.term) problems.push(`the witness is at term ${status?.term ?? "?"}`);
+  }
+  if (problems.length === 0) {
+    const unreachable = await unreachablePeers(all);
+    if (unreachable.length > 0) problems.push(`agents out of reach: ${unreachable.join(", ")}`);
   }
   if (problems.length > 0) throw new Error(`not at full redundancy (primary ${leader.name}): ${problems.join("; ")}`);
   return leader;
