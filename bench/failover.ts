@@ -104,7 +104,7 @@ async function main(): Promise<void> {
         const result = await runScenario(`${name}-${mode}-${run}`, { stack: STACK, dataMembers: DATA, appPort: APP_PORT, synchronous: mode === "quorum" }, SCENARIOS[name].fault());
         progress(`${mode} ${name} #${run}: outage ${result.outageMs} ms from +${result.outageFromMs} ms, resumed after ${result.resumedMs} ms, redundancy ${result.redundancyMs} ms after heal, lost ${result.lost.length}`);
         // A run past the aim shows why: the agents' elections, fences and promotions, timed from the fault.
-        if (result.outageMs > OUTAGE_AIM_MS) for (const event of result.events) progress(`    ${event}`);
+        if (result.outageMs > OUTAGE_AIM_MS) for (const line of [...result.events, ...result.writeFailures.map((failure) => `write failed: ${failure}`)]) progress(`    ${line}`);
         results.push(result);
       }
       perScenario[name] = figures(results);

@@ -10,7 +10,7 @@ import { agentEvents, fullRedundancy, primary, psql, waitFullRedundancy, type Me
 import { RoleSampler } from "./roles";
 import { eventually, runningTasks, waitSettled } from "./swarm";
 import { NODE_ADDRESS, waitSwarmSettled } from "./testbed";
-import { Writer } from "./writer";
+import { summariseFailures, Writer } from "./writer";
 
 export interface ScenarioContext {
   stack: string;
@@ -62,6 +62,8 @@ export interface ScenarioResult {
   events: string[];
   /** When the longest write outage began, from the fault (negative: the last write before it). */
   outageFromMs: number;
+  /** The writer's failed attempts from the fault to full redundancy, by target and error (summariseFailures). */
+  writeFailures: string[];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -154,6 +156,7 @@ export async function runScenario(
       // Who leads at the end (Swarm may still replace a task it lost track of during a cut, after full redundancy).
       primaryAfter: leader.name,
       events,
+      writeFailures: summariseFailures(writer.attempts, faultAt, redundantAt),
     };
   } finally {
     await writer.stop();

@@ -6,9 +6,9 @@
 import { execFile } from "child_process";
 import * as path from "path";
 import { promisify } from "util";
-import { AGENT_PORT } from "../../components/contract";
+import { AGENT_PORT, ENDPOINTS } from "../../components/contract";
 import { dockerOn, NODES, type NodeName } from "./testbed";
-import { eventually, execIn, type RunningTask } from "./swarm";
+import { eventually, execIn, runningTasks, type RunningTask } from "./swarm";
 
 const run = promisify(execFile);
 const TESTBED = path.join(__dirname, "testbed.sh");
@@ -112,37 +112,60 @@ export function unreachablePeersScript(peers: string[]): string {
   return `for peer in ${peers.join(" ")}; do timeout 1 bash -c "exec 3<>/dev/tcp/$peer/${AGENT_PORT}" 2>/dev/null || echo "$peer"; done; true`;
 }
 
-/**
- * The pairs of members ("pgnode1 → pgnode3") whose agents cannot reach each other. After a node was cut off
- * and healed, Docker's overlay gossip can leave a container started there unreachable from the other nodes
- * for 30–60 s (the survivors dropped the node from the network's peers: moby/moby#53141): the roles look
- * whole, yet no election could be held. A member that cannot be asked counts as reaching none.
- */
-export async function unreachablePeers(all: Member[]): Promise<string[]> {
+/** Who in `from` cannot reach which of `peers` (a task that cannot be asked reaches none), as "from → peer". */
+async function unreachableFrom(from: Array<RunningTask & { name: string }>, peersOf: (name: string) => string[]): Promise<string[]> {
   const pairs = await Promise.all(
-    all.map(async (member) => {
-      const peers = all.filter((other) => other.name !== member.name).map((other) => other.name);
-      const missing = await execIn(member.node, member.containerId, ["bash", "-c", unreachablePeersScript(peers)], 5000).then(
+    from.map(async (task) => {
+      const peers = peersOf(task.name);
+      if (peers.length === 0) return [];
+      const missing = await execIn(task.node, task.containerId, ["bash", "-c", unreachablePeersScript(peers)], 5000).then(
         (output) => output.split(/\s+/).filter(Boolean),
         () => peers,
       );
-      return missing.map((peer) => `${member.name} → ${peer}`);
+      return missing.map((peer) => `${task.name} → ${peer}`);
     }),
   );
   return pairs.flat();
 }
 
 /**
- * Full redundancy: one primary holding its lease, every other data member a
- * healthy standby streaming from it, commits waiting for the full quorum again
- * (every standby named), the witness (if any) following the same term, and
- * every member's agent reachable from every other (an election could be held).
+ * The routers (db-rw, and db-ro in read-split) that cannot reach a data member, as "db-rw@pgm → pgnode2".
+ * The same overlay gossip can leave a router on one node unable to reach a member restarted on another
+ * one while the members reach each other: db-rw could then not follow a failover to it.
  */
+export async function unreachableFromRouters(stack: string, dataMembers: string[]): Promise<string[]> {
+  const routers = (
+    await Promise.all(
+      [ENDPOINTS.rw, ENDPOINTS.ro].map(async (endpoint) =>
+        (await runningTasks(`${stack}_${endpoint}`).catch(() => [])).map((task) => ({ ...task, name: `${endpoint}@${task.node}` })),
+      ),
+    )
+  ).flat();
+  return unreachableFrom(routers, () => dataMembers);
+}
+
+/**
+ * The pairs of members ("pgnode1 → pgnode3") whose agents cannot reach each other. After a node was cut off
+ * and healed, Docker's overlay gossip can leave a container started there unreachable from the other nodes
+ * for up to about a minute (the survivors dropped the node from the network's peers: moby/moby#53141): the roles look
+ * whole, yet no election could be held. A member that cannot be asked counts as reaching none.
+ */
+export function unreachablePeers(all: Member[]): Promise<string[]> {
+  return unreachableFrom(all, (name) => all.filter((other) => other.name !== name).map((other) => other.name));
+}
+
 /** What full redundancy asks of the commits: with `synchronous: off` they wait for no standby. */
 export interface RedundancyOptions {
   synchronous: boolean;
 }
 
+/**
+ * Full redundancy: one primary holding its lease, every other data member a
+ * healthy standby streaming from it, commits waiting for the full quorum again
+ * (every standby named), the witness (if any) following the same term, and
+ * every member's agent reachable from every other (an election could be held)
+ * and every data member's from every router (db-rw can follow a failover).
+ */
 export async function fullRedundancy(stack: string, dataMembers: string[], witness?: string, options: RedundancyOptions = { synchronous: true }): Promise<Member> {
   const all = await members(stack, witness ? [...dataMembers, witness] : dataMembers);
   const leader = all.find((member) => member.status?.role === "primary" && member.status.leaseValid);
@@ -166,8 +189,8 @@ export async function fullRedundancy(stack: string, dataMembers: string[], witne
     if (!status || status.term !== leader.status!.term) problems.push(`the witness is at term ${status?.term ?? "?"}`);
   }
   if (problems.length === 0) {
-    const unreachable = await unreachablePeers(all);
-    if (unreachable.length > 0) problems.push(`agents out of reach: ${unreachable.join(", ")}`);
+    const unreachable = [...(await unreachablePeers(all)), ...(await unreachableFromRouters(stack, dataMembers))];
+    if (unreachable.length > 0) problems.push(`out of reach: ${unreachable.join(", ")}`);
   }
   if (problems.length > 0) throw new Error(`not at full redundancy (primary ${leader.name}): ${problems.join("; ")}`);
   return leader;

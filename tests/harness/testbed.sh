@@ -1,8 +1,8 @@
 #!/bin/bash
 # The e2e testbed: a Docker Swarm of five nodes on one machine. Each node is a
 # network namespace with its own dockerd, linked by a bridge: pgm is the manager
-# (apps, routers, a witness), pgw1..pgw3 are the workers that carry the data
-# members, pgw4 is a spare worker, drained (Swarm places nothing there) until a
+# and carries no data member (apps, routers, a witness may run there), pgw1..pgw3
+# are the workers that carry the data members, pgw4 is a spare worker, drained (Swarm places nothing there) until a
 # test moves a member's slot onto it. The host's own dockerd only builds the
 # images, which are then loaded into every node. `up` first tears down whatever
 # it finds. testbed.json says which node is what.

@@ -6,8 +6,8 @@ import layout from "./testbed.json";
 /** Node names, addresses and paths come from testbed.json, which tests/harness/testbed.sh reads as well. */
 export const RUN_DIR = layout.runDir;
 /**
- * pgm is the swarm's manager and carries the apps, the routers and a witness; the data
- * members live on the workers pgw1..pgw3, as production swarms keep managers off the
+ * pgm is the swarm's manager and carries no data member (apps, routers, a witness may run
+ * there); the data members live on the workers pgw1..pgw3, as production swarms keep managers off the
  * database nodes; pgw4, a drained worker, is the spare a slot moves to.
  */
 export type NodeName = keyof typeof layout.nodes;

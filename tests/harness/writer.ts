@@ -20,6 +20,28 @@ export interface WriteAttempt {
   refusedBy?: number;
 }
 
+/**
+ * The failed attempts started between `from` and `to`, one line per target and error, the most frequent
+ * first (at most `limit`): how many, and when, in ms after `from`. Why a write outage lasted as long as it did.
+ */
+export function summariseFailures(attempts: WriteAttempt[], from: number, to: number, limit = 8): string[] {
+  const groups = new Map<string, { count: number; first: number; last: number }>();
+  for (const attempt of attempts) {
+    if (attempt.ok || attempt.startedAt < from || attempt.startedAt > to) continue;
+    const key = `${attempt.target}: ${(attempt.error ?? "failed").slice(0, 160)}`;
+    const at = attempt.startedAt - from;
+    const group = groups.get(key);
+    if (group) {
+      group.count++;
+      group.last = at;
+    } else groups.set(key, { count: 1, first: at, last: at });
+  }
+  return [...groups]
+    .sort(([, a], [, b]) => b.count - a.count)
+    .slice(0, limit)
+    .map(([key, group]) => `${group.count}× ${key} (+${group.first}…+${group.last} ms)`);
+}
+
 export interface WriterOptions {
   /** Base URLs of the demo app's instances; writes go round-robin over them. */
   targets: string[];

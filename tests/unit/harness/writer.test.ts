@@ -5,7 +5,7 @@
 import * as http from "http";
 import * as net from "net";
 import type { AddressInfo } from "net";
-import { Writer } from "../../harness/writer";
+import { summariseFailures, Writer } from "../../harness/writer";
 
 jest.setTimeout(20_000);
 
@@ -91,5 +91,27 @@ describe("Writer", () => {
       expect(attempt.error).toMatch(/^fetch failed \((ECONNRESET|UND_ERR_SOCKET): .+\)$/);
       expect(attempt.refusedBy).toBeUndefined();
     }
+  });
+});
+
+describe("summariseFailures", () => {
+  const attempt = (startedAt: number, target: string, error?: string) => ({ value: `v${startedAt}`, target, startedAt, ok: error === undefined, error });
+
+  it("groups the failures inside the window by target and error, the most frequent first, with when they came", () => {
+    const attempts = [
+      attempt(900, "http://a", "fetch failed (ECONNRESET: x)"), // before the window
+      attempt(1000, "http://a", "HTTP 503: no primary"),
+      attempt(1100, "http://b"),
+      attempt(1200, "http://b", "fetch failed (timeout)"),
+      attempt(1300, "http://a", "HTTP 503: no primary"),
+      attempt(1400, "http://a", "HTTP 503: no primary"),
+      attempt(5000, "http://a", "HTTP 503: no primary"), // after it
+    ];
+    expect(summariseFailures(attempts, 1000, 2000)).toEqual(["3× http://a: HTTP 503: no primary (+0…+400 ms)", "1× http://b: fetch failed (timeout) (+200…+200 ms)"]);
+  });
+
+  it("keeps the most frequent `limit` lines", () => {
+    const attempts = [attempt(1, "http://a", "e1"), attempt(2, "http://a", "e2"), attempt(3, "http://a", "e2")];
+    expect(summariseFailures(attempts, 0, 10, 1)).toEqual(["2× http://a: e2 (+2…+3 ms)"]);
   });
 });
