@@ -10,7 +10,7 @@
  * to full redundancy, and how many false failovers a quiet period of steady
  * writes saw. JSON, then one summary line. Needs `npm run testbed:up`.
  */
-import { runScenario, type ScenarioResult } from "../tests/harness/chaos";
+import { explanation, runScenario, type ScenarioResult } from "../tests/harness/chaos";
 import { healEverything, members, primary, waitFullRedundancy } from "../tests/harness/cluster";
 import { deploy, destroy } from "../tests/harness/deploy";
 import { SCENARIOS } from "../tests/harness/scenarios";
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
         const result = await runScenario(`${name}-${mode}-${run}`, { stack: STACK, dataMembers: DATA, appPort: APP_PORT, synchronous: mode === "quorum" }, SCENARIOS[name].fault());
         progress(`${mode} ${name} #${run}: outage ${result.outageMs} ms from +${result.outageFromMs} ms, resumed after ${result.resumedMs} ms, redundancy ${result.redundancyMs} ms after heal, lost ${result.lost.length}`);
         // A run past the aim shows why: the agents' elections, fences and promotions, timed from the fault.
-        if (result.outageMs > OUTAGE_AIM_MS) for (const line of [...result.events, ...result.writeFailures.map((failure) => `write failed: ${failure}`)]) progress(`    ${line}`);
+        if (result.outageMs > OUTAGE_AIM_MS) for (const line of explanation(result)) progress(`    ${line}`);
         results.push(result);
       }
       perScenario[name] = figures(results);

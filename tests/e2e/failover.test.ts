@@ -28,7 +28,7 @@ export function expectSafe(result: Chaos.ScenarioResult): void {
   process.stdout.write(
     `chaos ${result.name}: outage ${result.outageMs} ms from +${result.outageFromMs} ms (resumed ${result.resumedMs} ms after the fault), full redundancy ${result.redundancyMs} ms after heal, ` +
       `${result.acknowledged}/${result.attempted} acknowledged, primary ${result.primaryBefore} → ${result.primaryAfter}, samples ${JSON.stringify(result.samples)}\n` +
-      [...result.events, ...result.writeFailures.map((failure) => `write failed: ${failure}`)].map((line) => `    ${line}\n`).join(""),
+      chaos.explanation(result).map((line) => `    ${line}\n`).join(""),
   );
   for (const count of Object.values(result.samples)) expect(count).toBeGreaterThan(10);
   expect(result.overlaps).toEqual([]);

@@ -66,6 +66,11 @@ export interface ScenarioResult {
   writeFailures: string[];
 }
 
+/** Why a scenario's figures are what they are: the agents' events, then the writer's failures. */
+export function explanation(result: Pick<ScenarioResult, "events" | "writeFailures">): string[] {
+  return [...result.events, ...result.writeFailures.map((failure) => `write failed: ${failure}`)];
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The demo app's instances, by the nodes their tasks run on (published in host mode); waits until there is one. */
