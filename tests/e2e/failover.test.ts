@@ -26,7 +26,7 @@ const options = { stack: STACK, dataMembers: DATA, appPort: DEMO_PORT };
 /** The evidence every scenario must show (quorum commit: no acknowledged write lost). */
 export function expectSafe(result: Chaos.ScenarioResult): void {
   process.stdout.write(
-    `chaos ${result.name}: outage ${result.outageMs} ms from +${result.outageFromMs} ms (resumed ${result.resumedMs} ms after the fault), full redundancy ${result.redundancyMs} ms after heal, ` +
+    `chaos ${result.name}: outage ${result.outageMs} ms from +${result.outageFromMs} ms (resumed ${result.resumedMs} ms after the fault), replication ${result.replicationMs} ms and full redundancy ${result.redundancyMs} ms after heal, ` +
       `${result.acknowledged}/${result.attempted} acknowledged, primary ${result.primaryBefore} → ${result.primaryAfter}, samples ${JSON.stringify(result.samples)}\n` +
       chaos.explanation(result).map((line) => `    ${line}\n`).join(""),
   );

@@ -65,7 +65,7 @@ afterAll(async () => {
 async function run(name: string): Promise<Chaos.ScenarioResult> {
   const result = await chaos.runScenario(name, { stack: STACK, dataMembers: DATA, witness: WITNESS, appPort: APP_PORT }, scenarios.SCENARIOS[name].fault());
   process.stdout.write(
-    `chaos witness ${name}: outage ${result.outageMs} ms, full redundancy ${result.redundancyMs} ms after heal, ` +
+    `chaos witness ${name}: outage ${result.outageMs} ms, replication ${result.replicationMs} ms and full redundancy ${result.redundancyMs} ms after heal, ` +
       `${result.acknowledged}/${result.attempted} acknowledged, primary ${result.primaryBefore} → ${result.primaryAfter}\n` +
       result.events.map((event) => `    ${event}\n`).join(""),
   );

@@ -45,8 +45,13 @@ export interface ScenarioResult {
    * sent after the fault: one sent in the moment before a cut took effect is acknowledged before the pause begins.
    */
   resumedMs: number;
-  /** Heal (or fault, without heal) → full redundancy (ms). */
+  /** Heal (or fault, without heal) → full redundancy (ms): the replication whole and every member and router in reach. */
   redundancyMs: number;
+  /**
+   * Heal (or fault, without heal) → the replication whole again (ms): one primary, every standby streaming from it, the
+   * quorum complete. What pgswarm restores; the rest of redundancyMs is Docker's overlay gossip (moby/moby#53141).
+   */
+  replicationMs: number;
   acknowledged: number;
   attempted: number;
   /** Acknowledged writes missing from the table. */
@@ -122,6 +127,8 @@ export async function runScenario(
       await fault.heal(context);
     }
     const healedAt = Date.now();
+    await waitFullRedundancy(stack, dataMembers, witness, 120_000, { ...redundancy, mesh: false });
+    const replicationMs = Date.now() - healedAt;
     const after = await waitFullRedundancy(stack, dataMembers, witness, 120_000, redundancy);
     const redundantAt = Date.now();
     const redundancyMs = redundantAt - healedAt;
@@ -150,6 +157,7 @@ export async function runScenario(
       outageFromMs: pause.startedAt - faultAt,
       resumedMs: pause.startedAt + pause.ms - faultAt,
       redundancyMs,
+      replicationMs,
       acknowledged: values.length,
       attempted: writer.attempts.length,
       lost: values.filter((value) => !present.has(value)),

@@ -157,6 +157,11 @@ export function unreachablePeers(all: Member[]): Promise<string[]> {
 /** What full redundancy asks of the commits: with `synchronous: off` they wait for no standby. */
 export interface RedundancyOptions {
   synchronous: boolean;
+  /**
+   * Whether the reach checks count (default true). false asks for the replication alone: roles, streaming and the
+   * quorum, which pgswarm restores; the reach after a cut also waits for Docker's overlay gossip (moby/moby#53141).
+   */
+  mesh?: boolean;
 }
 
 /**
@@ -188,7 +193,7 @@ export async function fullRedundancy(stack: string, dataMembers: string[], witne
     const status = all.find((member) => member.name === witness)?.status;
     if (!status || status.term !== leader.status!.term) problems.push(`the witness is at term ${status?.term ?? "?"}`);
   }
-  if (problems.length === 0) {
+  if (problems.length === 0 && options.mesh !== false) {
     const unreachable = [...(await unreachablePeers(all)), ...(await unreachableFromRouters(stack, dataMembers))];
     if (unreachable.length > 0) problems.push(`out of reach: ${unreachable.join(", ")}`);
   }
