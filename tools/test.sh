@@ -1,5 +1,5 @@
 #!/bin/bash
-# npm test: the unit tests, then the end-to-end tests on the four-node testbed,
+# npm test: the unit tests, then the end-to-end tests on the five-node testbed,
 # bringing the testbed up first when it is not running (CI brings it up itself
 # before, so it is not built twice). The e2e tests are never skipped: when this
 # machine cannot run the testbed, one line says what it needs and npm test fails.

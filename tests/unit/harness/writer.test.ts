@@ -47,9 +47,11 @@ const resetter = () =>
     }),
   );
 
-async function writeFor(writer: Writer, ms: number): Promise<Writer> {
+/** Runs the writer until it has made `count` attempts: on a loaded machine a fixed time may allow only a few. */
+async function writeUntil(writer: Writer, count: number, timeoutMs = 10_000): Promise<Writer> {
   writer.start();
-  await new Promise((resolve) => setTimeout(resolve, ms));
+  const started = Date.now();
+  while (writer.attempts.length < count && Date.now() - started < timeoutMs) await new Promise((resolve) => setTimeout(resolve, 20));
   await writer.stop();
   return writer;
 }
@@ -63,7 +65,7 @@ describe("Writer", () => {
   it("sends a write whose connection was refused to the next instance, when asked to", async () => {
     const good = await app();
     open.push(good);
-    const writer = await writeFor(new Writer({ targets: [await closedPort(), good.url], prefix: "w", intervalMs: 20, retryRefused: true }), 400);
+    const writer = await writeUntil(new Writer({ targets: [await closedPort(), good.url], prefix: "w", intervalMs: 20, retryRefused: true }), 5);
     expect(writer.attempts.length).toBeGreaterThan(4);
     expect(writer.attempts.filter((attempt) => !attempt.ok)).toEqual([]);
     expect(writer.attempts.every((attempt) => attempt.target === good.url)).toBe(true);
@@ -71,7 +73,7 @@ describe("Writer", () => {
   });
 
   it("records a refused write as failed, with the socket's reason, when not asked to retry", async () => {
-    const writer = await writeFor(new Writer({ targets: [await closedPort()], prefix: "w", intervalMs: 50 }), 200);
+    const writer = await writeUntil(new Writer({ targets: [await closedPort()], prefix: "w", intervalMs: 50 }), 3);
     expect(writer.attempts.length).toBeGreaterThan(0);
     for (const attempt of writer.attempts) {
       expect(attempt.ok).toBe(false);
@@ -83,7 +85,7 @@ describe("Writer", () => {
     const good = await app();
     const reset = await resetter();
     open.push(good, reset);
-    const writer = await writeFor(new Writer({ targets: [reset.url, good.url], prefix: "w", intervalMs: 20, retryRefused: true }), 400);
+    const writer = await writeUntil(new Writer({ targets: [reset.url, good.url], prefix: "w", intervalMs: 20, retryRefused: true }), 5);
     const sentToReset = writer.attempts.filter((attempt) => attempt.target === reset.url);
     expect(sentToReset.length).toBeGreaterThan(0);
     for (const attempt of sentToReset) {
