@@ -67,7 +67,7 @@ async function run(name: string): Promise<Chaos.ScenarioResult> {
   process.stdout.write(
     `chaos witness ${name}: outage ${result.outageMs} ms, replication ${result.replicationMs} ms and full redundancy ${result.redundancyMs} ms after heal, ` +
       `${result.acknowledged}/${result.attempted} acknowledged, primary ${result.primaryBefore} → ${result.primaryAfter}\n` +
-      result.events.map((event) => `    ${event}\n`).join(""),
+      chaos.explanation(result).map((line) => `    ${line}\n`).join(""),
   );
   for (const count of Object.values(result.samples)) expect(count).toBeGreaterThan(10);
   expect(result.overlaps).toEqual([]);

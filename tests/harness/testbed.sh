@@ -12,6 +12,10 @@
 #   testbed.sh images  rebuild the images and load them on the running nodes
 #   testbed.sh stop-engine|start-engine <node>   stop (SIGTERM) or start a node's dockerd
 #   testbed.sh env     print the variables the e2e tests read
+#
+# The nodes run the host's dockerd, or, with PGSWARM_TESTBED_ENGINE=<dir> at `up`, the
+# dockerd and containerd under <dir>/usr (see engine.sh); `up` records the choice for
+# start-engine.
 set -Eeuo pipefail
 
 ROOT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -38,6 +42,7 @@ HOST_ADDR=$(layout hostAddress)
 STATE_DIR=${PGSWARM_TESTBED_DIR:-$(layout stateDir)}
 RUN_DIR=$(layout runDir)
 LOG_DIR=$STATE_DIR/logs
+ENGINE_FILE=$STATE_DIR/engine
 BASE_IMAGE=debian:trixie-slim
 IMAGES=(pgswarm/postgres:17 pgswarm/router:3.0 pgswarm/demo-app:latest pgswarm/exporter:0.17)
 
@@ -140,9 +145,11 @@ start_node() {
 # exec would remount it and hide the cgroups); the private mount namespace only swaps
 # resolv.conf for this node.
 launch_dockerd() {
-  local node=$1
+  local node=$1 engine search=""
+  engine=$(cat "$ENGINE_FILE" 2>/dev/null || true)
+  [ -n "$engine" ] && search="$engine/usr/sbin:$engine/usr/bin:"
   nsenter --net="/var/run/netns/$node" unshare --uts --mount sh -c "hostname $node; \
-    mount --bind $STATE_DIR/$node/resolv.conf /etc/resolv.conf; exec dockerd \
+    mount --bind $STATE_DIR/$node/resolv.conf /etc/resolv.conf; export PATH=$search\$PATH; exec dockerd \
       --data-root $STATE_DIR/$node/docker --exec-root $RUN_DIR/$node \
       --pidfile $RUN_DIR/$node.pid -H $(node_sock "$node") \
       --storage-driver overlay2" >>"$LOG_DIR/dockerd-$node.log" 2>&1 &
@@ -175,6 +182,16 @@ remove_stale_vxlan() {
     echo "testbed: removing $device, a vxlan device the stopped engine left on $node" >&2
     ip -n "$node" link delete "$device" || true
   done
+}
+
+record_engine() {
+  local engine=${PGSWARM_TESTBED_ENGINE:-}
+  if [ -n "$engine" ] && [ ! -x "$engine/usr/sbin/dockerd" ]; then
+    echo "testbed: PGSWARM_TESTBED_ENGINE=$engine has no usr/sbin/dockerd (tests/harness/engine.sh fetches one)" >&2
+    exit 1
+  fi
+  printf '%s\n' "$engine" >"$ENGINE_FILE"
+  echo "   engine: $(PATH=${engine:+$engine/usr/sbin:}$PATH dockerd --version)"
 }
 
 wait_node() {
@@ -282,6 +299,7 @@ up() {
   phase_done
   phase "starting ${#NODES[@]} nodes (${NODES[*]})"
   mkdir -p "$RUN_DIR"
+  record_engine
   make_link
   for node in "${NODES[@]}"; do start_node "$node"; done
   for node in "${NODES[@]}"; do wait_node "$node"; done
