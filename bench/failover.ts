@@ -10,9 +10,11 @@
  * to the replication whole again (roles, streaming, quorum) and to full
  * redundancy (also every member and router in reach across Docker's overlay),
  * and how many false failovers a quiet period of steady
- * writes saw. JSON, then one summary line. Needs `npm run testbed:up`.
+ * writes saw; and each run's figures, with the agents' events and the writer's
+ * failures for an unusual run (bench/lib/failoverRuns.ts). JSON, then one
+ * summary line. Needs `npm run testbed:up`.
  */
-import { explanation, runScenario, type ScenarioResult } from "../tests/harness/chaos";
+import { runScenario, type ScenarioResult } from "../tests/harness/chaos";
 import { healEverything, members, primary, waitFullRedundancy } from "../tests/harness/cluster";
 import { deploy, destroy } from "../tests/harness/deploy";
 import { SCENARIOS } from "../tests/harness/scenarios";
@@ -22,12 +24,11 @@ import { Writer } from "../tests/harness/writer";
 import { DEMO_PORT, replicatedStack } from "../tests/e2e/stacks";
 import { appTargets } from "../tests/harness/chaos";
 import { distribution, type Distribution } from "./stats";
+import { runRecord, type RunRecord } from "./lib/failoverRuns";
 
 const STACK = "benchha";
 const DATA = ["pgnode1", "pgnode2", "pgnode3"];
 const APP_PORT = DEMO_PORT + 2;
-/** The issue's aim for an unplanned scenario's median write outage. */
-const OUTAGE_AIM_MS = 6000;
 
 interface ScenarioFigures {
   runs: number;
@@ -39,6 +40,8 @@ interface ScenarioFigures {
   duplicatedCommits: number;
   splitBrains: number;
   primaryChanged: number;
+  /** Each run's figures; an unusual one (see failoverRuns.ts) with its explanation. */
+  perRun: RunRecord[];
 }
 
 function option(args: string[], name: string): string | undefined {
@@ -85,6 +88,7 @@ function figures(results: ScenarioResult[]): ScenarioFigures {
     duplicatedCommits: results.reduce((sum, result) => sum + result.duplicated.length, 0),
     splitBrains: results.reduce((sum, result) => sum + result.overlaps.length + result.flipFlops.length, 0),
     primaryChanged: results.filter((result) => result.primaryAfter !== result.primaryBefore).length,
+    perRun: results.map(runRecord),
   };
 }
 
@@ -107,8 +111,9 @@ async function main(): Promise<void> {
       for (let run = 1; run <= runs; run++) {
         const result = await runScenario(`${name}-${mode}-${run}`, { stack: STACK, dataMembers: DATA, appPort: APP_PORT, synchronous: mode === "quorum" }, SCENARIOS[name].fault());
         progress(`${mode} ${name} #${run}: outage ${result.outageMs} ms from +${result.outageFromMs} ms, resumed after ${result.resumedMs} ms, replication ${result.replicationMs} ms and full redundancy ${result.redundancyMs} ms after heal, lost ${result.lost.length}`);
-        // A run past the aim shows why: the agents' elections, fences and promotions, timed from the fault.
-        if (result.outageMs > OUTAGE_AIM_MS) for (const line of explanation(result)) progress(`    ${line}`);
+        // An unusual run shows why: the agents' elections, fences and promotions, timed from the fault.
+        const record = runRecord(result);
+        for (const line of [...(record.unusual ?? []), ...(record.explanation ?? [])]) progress(`    ${line}`);
         results.push(result);
       }
       perScenario[name] = figures(results);
