@@ -42,16 +42,8 @@ describe("unusualReasons", () => {
 
 describe("runRecord", () => {
   it("keeps an ordinary run's figures and counts its lost commits, without an explanation", () => {
-    expect(runRecord({ ...ordinary, lost: ["w-1"] })).toEqual({
-      outageMs: 4100,
-      outageFromMs: -40,
-      resumedMs: 4060,
-      replicationMs: 6200,
-      redundancyMs: 30_000,
-      primaryBefore: "pgnode1",
-      primaryAfter: "pgnode2",
-      lost: 1,
-    });
+    const { events: _events, writeFailures: _failures, ...figures } = ordinary;
+    expect(runRecord({ ...ordinary, lost: ["w-1"] })).toStrictEqual({ ...figures, lost: 1 });
   });
 
   it("gives an unusual run its reasons, then the agents' events and the writer's failures", () => {
