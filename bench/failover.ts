@@ -77,7 +77,7 @@ async function quietPeriod(minutes: number): Promise<{ minutes: number; falseFai
   };
 }
 
-function figures(results: ScenarioResult[]): ScenarioFigures {
+function figures(results: ScenarioResult[], perRun: RunRecord[]): ScenarioFigures {
   return {
     runs: results.length,
     outageMs: distribution(results.map((result) => result.outageMs)),
@@ -88,7 +88,7 @@ function figures(results: ScenarioResult[]): ScenarioFigures {
     duplicatedCommits: results.reduce((sum, result) => sum + result.duplicated.length, 0),
     splitBrains: results.reduce((sum, result) => sum + result.overlaps.length + result.flipFlops.length, 0),
     primaryChanged: results.filter((result) => result.primaryAfter !== result.primaryBefore).length,
-    perRun: results.map(runRecord),
+    perRun,
   };
 }
 
@@ -108,6 +108,7 @@ async function main(): Promise<void> {
     const perScenario: Record<string, ScenarioFigures> = {};
     for (const name of names) {
       const results: ScenarioResult[] = [];
+      const records: RunRecord[] = [];
       for (let run = 1; run <= runs; run++) {
         const result = await runScenario(`${name}-${mode}-${run}`, { stack: STACK, dataMembers: DATA, appPort: APP_PORT, synchronous: mode === "quorum" }, SCENARIOS[name].fault());
         progress(`${mode} ${name} #${run}: outage ${result.outageMs} ms from +${result.outageFromMs} ms, resumed after ${result.resumedMs} ms, replication ${result.replicationMs} ms and full redundancy ${result.redundancyMs} ms after heal, lost ${result.lost.length}`);
@@ -115,8 +116,9 @@ async function main(): Promise<void> {
         const record = runRecord(result);
         for (const line of [...(record.unusual ?? []), ...(record.explanation ?? [])]) progress(`    ${line}`);
         results.push(result);
+        records.push(record);
       }
-      perScenario[name] = figures(results);
+      perScenario[name] = figures(results, records);
     }
     const quiet = quietMinutes > 0 ? await quietPeriod(quietMinutes) : undefined;
     if (quiet) progress(`${mode} quiet ${quietMinutes} min: ${quiet.falseFailovers} false failovers, longest gap ${quiet.longestGapMs} ms`);
