@@ -143,13 +143,14 @@ start_node() {
 
 # The node's dockerd, in its network namespace. nsenter keeps the host's /sys (ip netns
 # exec would remount it and hide the cgroups); the private mount namespace only swaps
-# resolv.conf for this node.
+# resolv.conf for this node. DOCKER_MIN_API_VERSION lets an engine from 29 on still serve
+# the host's older docker CLI (29 refuses API versions below 1.44 by default).
 launch_dockerd() {
   local node=$1 engine search=""
   engine=$(cat "$ENGINE_FILE" 2>/dev/null || true)
   [ -n "$engine" ] && search="$engine/usr/sbin:$engine/usr/bin:"
   nsenter --net="/var/run/netns/$node" unshare --uts --mount sh -c "hostname $node; \
-    mount --bind $STATE_DIR/$node/resolv.conf /etc/resolv.conf; export PATH=$search\$PATH; exec dockerd \
+    mount --bind $STATE_DIR/$node/resolv.conf /etc/resolv.conf; export PATH=$search\$PATH DOCKER_MIN_API_VERSION=1.24; exec dockerd \
       --data-root $STATE_DIR/$node/docker --exec-root $RUN_DIR/$node \
       --pidfile $RUN_DIR/$node.pid -H $(node_sock "$node") \
       --storage-driver overlay2" >>"$LOG_DIR/dockerd-$node.log" 2>&1 &
