@@ -12,10 +12,9 @@ export const REDUNDANCY_LIMIT_MS = 60_000;
 const LATE_PAUSE_MS = 1000;
 const LATE_START_MS = 2000;
 
-type RunFigures = Pick<
-  ScenarioResult,
-  "outageMs" | "outageFromMs" | "resumedMs" | "replicationMs" | "redundancyMs" | "primaryBefore" | "primaryAfter" | "lost" | "events" | "writeFailures"
->;
+/** The figures a run's record keeps as they are. */
+type KeptFigures = "outageMs" | "outageFromMs" | "resumedMs" | "replicationMs" | "redundancyMs" | "primaryBefore" | "primaryAfter";
+type RunFigures = Pick<ScenarioResult, KeptFigures | "lost" | "events" | "writeFailures">;
 
 /** Why a run deserves its explanation in the log and the JSON; none for an ordinary run. */
 export function unusualReasons(run: Pick<RunFigures, "outageMs" | "outageFromMs" | "redundancyMs">): string[] {
@@ -28,19 +27,13 @@ export function unusualReasons(run: Pick<RunFigures, "outageMs" | "outageFromMs"
   return reasons;
 }
 
-export interface RunRecord {
-  outageMs: number;
-  outageFromMs: number;
-  resumedMs: number;
-  replicationMs: number;
-  redundancyMs: number;
-  primaryBefore: string;
-  primaryAfter: string;
+export type RunRecord = Pick<ScenarioResult, KeptFigures> & {
+  /** How many acknowledged commits were lost. */
   lost: number;
   /** Present for an unusual run only: why it is one, then the agents' events and the writer's failures. */
   unusual?: string[];
   explanation?: string[];
-}
+};
 
 export function runRecord(run: RunFigures): RunRecord {
   const reasons = unusualReasons(run);
